@@ -1,0 +1,28 @@
+# Runtime shared by the GraSS and SimCLR pretraining configs (mmpretrain scope; never imports mmseg).
+default_scope = 'mmpretrain'
+custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
+
+default_hooks = dict(
+    runtime_info=dict(type='RuntimeInfoHook'),
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    # atomic_local: a checkpoint is written to a temporary file and renamed, never left truncated.
+    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3,
+                    backend_args=dict(backend='atomic_local')),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+)
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'),
+)
+
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(type='UniversalVisualizer', vis_backends=vis_backends)
+log_processor = dict(window_size=10)
+log_level = 'INFO'
+load_from = None
+resume = False
+randomness = dict(seed=0, deterministic=False)

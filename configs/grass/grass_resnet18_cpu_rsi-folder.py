@@ -1,0 +1,57 @@
+# GraSS at CPU size on a folder of real RSI images (minutes on 2 cores; crosses the ID -> GS switch).
+# ResNet-18, 96 px views cut from random 256 px windows, batch 8 images (16 views), 60 iterations of which
+# the first 20 are the ID warm-up. Point it at your images:
+#   python tools/train.py configs/grass/grass_resnet18_cpu_rsi-folder.py \
+#       --cfg-options train_dataloader.dataset.data_root=../shared/data/dubai_aerial/images
+_base_ = [
+    '../_base_/models/grass_resnet50.py',
+    '../_base_/datasets/rsi_folder_pretrain.py',
+    '../_base_/pretrain_runtime.py',
+]
+
+view_size = 96
+model = dict(
+    backbone=dict(depth=18, norm_cfg=dict(type='BN'), zero_init_residual=True),
+    neck=dict(in_channels=512, hid_channels=512, out_channels=128, norm_cfg=dict(type='BN')))
+
+view_pipeline = [
+    dict(type='RandomResizedCrop', scale=view_size, backend='pillow'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(
+        type='RandomApply',
+        transforms=[dict(type='ColorJitter', brightness=0.8, contrast=0.8, saturation=0.8, hue=0.2)],
+        prob=0.8),
+    dict(type='RandomGrayscale', prob=0.2, keep_channels=True, channel_weights=(0.114, 0.587, 0.2989)),
+    dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf', prob=0.5),
+]
+train_pipeline = [
+    dict(type='LoadRSIWindow', window_size=256),
+    dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    dataset=dict(data_root='data/demo/images', pipeline=train_pipeline))
+
+# LARS as in the paper, lr scaled linearly from 4.8 @ 256 images to 8 images.
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='LARS', lr=0.15, momentum=0.9, weight_decay=1e-6, eta=0.001),
+    paramwise_cfg=dict(
+        custom_keys={
+            'bn': dict(decay_mult=0, lars_exclude=True),
+            'bias': dict(decay_mult=0, lars_exclude=True),
+            'downsample.1': dict(decay_mult=0, lars_exclude=True),
+        }))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0, end=6),
+    dict(type='CosineAnnealingLR', T_max=54, by_epoch=False, begin=6, end=60),
+]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=60)
+custom_hooks = [dict(type='GraSSHook', warmup_iters=20)]
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=5),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20, max_keep_ckpts=3))
+log_processor = dict(by_epoch=False)
