@@ -1,0 +1,59 @@
+# Pretraining data: a folder tree of unlabeled RSI images (png, jpg, jpeg, tif, tiff; any size).
+# Each sample is one random window of `window_size` px read from an image (tiled GeoTIFFs are read window
+# by window), then two SimCLR views exactly as mmpretrain's imagenet_bs32_simclr.py (GraSS method spec §2).
+# Override `data_root` (e.g. --cfg-options train_dataloader.dataset.data_root=/path/to/tiles).
+custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
+
+dataset_type = 'RSIImageFolder'
+data_root = 'data/rsi_folder/'
+window_size = 512
+
+data_preprocessor = dict(
+    type='SelfSupDataPreprocessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    to_rgb=True)
+
+view_pipeline = [
+    dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.08, 1.0), backend='pillow'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(
+        type='RandomApply',
+        transforms=[
+            dict(
+                type='ColorJitter',
+                brightness=0.8,
+                contrast=0.8,
+                saturation=0.8,
+                hue=0.2)
+        ],
+        prob=0.8),
+    dict(
+        type='RandomGrayscale',
+        prob=0.2,
+        keep_channels=True,
+        channel_weights=(0.114, 0.587, 0.2989)),
+    dict(
+        type='GaussianBlur',
+        magnitude_range=(0.1, 2.0),
+        magnitude_std='inf',
+        prob=0.5),
+]
+
+train_pipeline = [
+    dict(type='LoadRSIWindow', window_size=window_size, on_corrupt='skip'),
+    dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
+    dict(type='PackInputs')
+]
+
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        samples_per_image=1,
+        pipeline=train_pipeline))

@@ -1,0 +1,5 @@
+"""Unlabeled remote-sensing pretraining data (mmpretrain registries; never imports mmseg)."""
+from .rsi_image_folder import RSIImageFolder
+from .transforms import LoadRSIWindow
+
+__all__ = ['RSIImageFolder', 'LoadRSIWindow']
