@@ -2,4 +2,4 @@
 
 Configs load it with ``custom_imports=dict(imports=['grass_mm.segmentation'], allow_failed_imports=False)``.
 """
-from . import datasets  # noqa: F401
+from . import datasets, evaluation, hooks  # noqa: F401

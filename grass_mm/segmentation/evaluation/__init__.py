@@ -1,0 +1,4 @@
+"""mmseg metrics of grass_mm."""
+from .per_class_iou_metric import PerClassIoUMetric
+
+__all__ = ['PerClassIoUMetric']
