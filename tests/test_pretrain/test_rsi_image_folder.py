@@ -53,13 +53,14 @@ def test_samples_per_image_repeats_each_image(folder):
 
 
 def test_ann_file_keeps_its_order(folder):
-    (folder.parent / 'list.txt').write_text('b.png\n\na/d.tif\n')
+    (folder.parent / 'list.txt').write_text('b.png\n\na/d.tif\na/c\n')
     dataset = RSIImageFolder(data_root=str(folder.parent), data_prefix='tiles', ann_file='list.txt')
-    assert _rel(dataset, folder) == ['b.png', 'a/d.tif']
+    assert _rel(dataset, folder) == ['b.png', 'a/d.tif', 'a/c.jpg']
 
 
 @pytest.mark.parametrize('content, error, words', [
     ('b.png\nmissing.png\n', FileNotFoundError, ['line 2', 'missing.png', 'does not exist']),
+    ('b\nnostem\n', FileNotFoundError, ['line 2', 'nostem.png', 'does not exist']),
     ('notes.txt\n', ValueError, ['line 1', 'notes.txt', 'not an image', '.tif']),
     ('\n\n', ValueError, ['lists no images']),
 ])

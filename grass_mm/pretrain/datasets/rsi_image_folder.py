@@ -17,7 +17,9 @@ class RSIImageFolder(BaseDataset):
     ``.png .jpg .jpeg .tif .tiff`` are listed, sorted by their path relative to the folder, so the list is
     the same on every machine. Other files (``README``, ``.tfw`` world files, ``.aux.xml``) and hidden
     files and folders (names starting with '.') are ignored. With ``ann_file`` (relative to ``data_root``),
-    each non-empty line is one image path relative to the image folder, used in the file's order.
+    each non-empty line is one image path relative to the image folder, used in the file's order; a line
+    without extension is a stem (as in ``splits/train.txt`` of the Dubai layout), resolved to the first
+    existing file among the accepted extensions.
 
     Each data info is ``dict(img_path=...)``; reading, windowing and the corrupt-file policy belong to
     the pipeline (see :class:`LoadRSIWindow`). For large tiles set ``samples_per_image`` so that one
@@ -77,7 +79,10 @@ class RSIImageFolder(BaseDataset):
             entry = line.strip()
             if not entry:
                 continue
-            if not is_image_file(Path(entry)):
+            if not Path(entry).suffix:  # a stem, as in the split files of RSISegDataset's layout
+                entry = next((entry + ext for ext in IMAGE_EXTENSIONS if (root / (entry + ext)).is_file()),
+                             entry + IMAGE_EXTENSIONS[0])
+            elif not is_image_file(Path(entry)):
                 raise ValueError(f'RSIImageFolder: {ann_file} line {number}: {entry!r} is not an image '
                                  f'(expected extensions {", ".join(IMAGE_EXTENSIONS)})')
             if not (root / entry).is_file():

@@ -1,0 +1,52 @@
+# Fine-tuning data (mmseg): ISPRS Potsdam patches written by tools/dataset_converters/potsdam.py, read by
+# mmseg's PotsdamDataset (raw labels 1..6, 0 ignored: reduce_zero_label). Pipelines as mmseg's potsdam.py,
+# with LoadRSIAnnotations checking the 6 classes. The training set is wrapped in LabelFractionDataset
+# (train_dataloader.dataset.fraction / .seed; the inner dataset is train_dataloader.dataset.dataset).
+custom_imports = dict(imports=['grass_mm.segmentation'], allow_failed_imports=False)
+
+dataset_type = 'PotsdamDataset'
+data_root = 'data/potsdam/'
+crop_size = (512, 512)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIAnnotations', num_classes=6),
+    dict(type='RandomResize', scale=(512, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(512, 512), keep_ratio=True),
+    dict(type='LoadRSIAnnotations', num_classes=6),
+    dict(type='PackSegInputs')
+]
+train_dataloader = dict(
+    batch_size=4,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='LabelFractionDataset',
+        fraction=1.0,
+        seed=0,
+        dataset=dict(
+            type=dataset_type,
+            data_root=data_root,
+            data_prefix=dict(img_path='img_dir/train', seg_map_path='ann_dir/train'),
+            pipeline=train_pipeline)))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val'),
+        pipeline=test_pipeline))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator

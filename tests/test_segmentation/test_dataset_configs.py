@@ -1,0 +1,85 @@
+"""Every dataset _base_ config loads and its datasets build and yield a sample on a fixture folder."""
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+
+from grass_mm.utils.demo_data import render_demo_dataset
+
+BASES = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / 'datasets'
+PRETRAIN = ['rsi_folder_pretrain', 'potsdam_pretrain', 'vaihingen_pretrain', 'loveda_urban_pretrain',
+            'loveda_rural_pretrain', 'dubai_aerial_pretrain']
+
+
+def _png(path: Path, array: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), array)
+
+
+def _mmseg_tree(root: Path, sub: str, max_label: int) -> Path:
+    rng = np.random.default_rng(0)
+    for split in ('train', 'val'):
+        for name in ('a', 'b'):
+            _png(root / 'img_dir' / split / sub / f'{name}.png', rng.integers(0, 255, (96, 96, 3), np.uint8))
+            _png(root / 'ann_dir' / split / sub / f'{name}.png', rng.integers(0, max_label + 1, (96, 96),
+                                                                              np.uint8))
+    return root
+
+
+@pytest.mark.parametrize('name', PRETRAIN)
+def test_pretrain_bases(name, tmp_path):
+    from mmpretrain.registry import DATASETS
+    cfg = Config.fromfile(BASES / f'{name}.py')
+    dataset_cfg = cfg.train_dataloader.dataset.to_dict()
+    assert cfg.custom_imports.imports == ['grass_mm.pretrain']
+    assert dataset_cfg['type'] == 'RSIImageFolder' and cfg.data_preprocessor.to_rgb
+    prefix = dataset_cfg.get('data_prefix', '')
+    _png(tmp_path / prefix / 'x.png', np.zeros((600, 700, 3), np.uint8))
+    if dataset_cfg.get('ann_file'):
+        (tmp_path / dataset_cfg['ann_file']).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / dataset_cfg['ann_file']).write_text('x\n')
+    dataset_cfg['data_root'] = str(tmp_path)
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        dataset = DATASETS.build(dataset_cfg)
+    sample = dataset[0]
+    assert [tuple(v.shape) for v in sample['inputs']] == [(3, 224, 224)] * 2
+    assert len(dataset) == dataset_cfg['samples_per_image']
+
+
+def _seg_root(name: str, tmp_path: Path) -> Path:
+    if name in ('rsi_seg', 'dubai_aerial_seg'):
+        return render_demo_dataset(tmp_path / 'demo', num_train=2, num_val=1, size=96)
+    if name.startswith('loveda'):
+        return _mmseg_tree(tmp_path, name.split('_')[1], 7)
+    return _mmseg_tree(tmp_path, '', 6)
+
+
+@pytest.mark.parametrize('name', ['rsi_seg', 'dubai_aerial_seg', 'potsdam_seg', 'vaihingen_seg',
+                                  'loveda_urban_seg', 'loveda_rural_seg'])
+def test_seg_bases(name, tmp_path):
+    from mmseg.registry import DATASETS
+    cfg = Config.fromfile(BASES / f'{name}.py')
+    assert cfg.custom_imports.imports == ['grass_mm.segmentation']
+    root = str(_seg_root(name, tmp_path))
+    train_cfg = cfg.train_dataloader.dataset.to_dict()
+    assert train_cfg['type'] == 'LabelFractionDataset' and train_cfg['fraction'] == 1.0
+    expected = dict(potsdam_seg='PotsdamDataset', vaihingen_seg='ISPRSDataset').get(name, 'RSISegDataset')
+    expected = 'LoveDADomainDataset' if name.startswith('loveda') else expected
+    assert train_cfg['dataset']['type'] == cfg.val_dataloader.dataset.type == expected
+    if name.startswith('loveda'):
+        assert train_cfg['dataset']['domain'] == cfg.test_dataloader.dataset.domain == name.split('_')[1]
+    train_cfg['dataset']['data_root'] = root
+    train_cfg['fraction'] = 0.5
+    val_cfg = dict(cfg.val_dataloader.dataset.to_dict(), data_root=root)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        train, val = DATASETS.build(train_cfg), DATASETS.build(val_cfg)
+    assert len(train) == 1 and len(val) == (1 if name in ('rsi_seg', 'dubai_aerial_seg') else 2)
+    np.random.seed(0)
+    sample = train[0]
+    assert tuple(sample['inputs'].shape[1:]) == tuple(sample['data_samples'].gt_sem_seg.data.shape[1:])
+    labels = sample['data_samples'].gt_sem_seg.data
+    assert int(labels[labels != 255].max()) < len(train.metainfo['classes'])
+    assert val[0]['data_samples'].gt_sem_seg.data.shape[1:] == (96, 96)
