@@ -12,7 +12,7 @@ _base_ = [
 view_size = 96
 model = dict(
     backbone=dict(depth=18, norm_cfg=dict(type='BN'), zero_init_residual=True),
-    neck=dict(in_channels=512, hid_channels=512, out_channels=128, norm_cfg=dict(type='BN')))
+    neck=dict(in_channels=512, hid_channels=512, out_channels=128, norm_cfg=dict(type='BN1d')))
 
 view_pipeline = [
     dict(type='RandomResizedCrop', scale=view_size, backend='pillow'),
