@@ -1,6 +1,6 @@
 # Runtime shared by the GraSS and SimCLR pretraining configs (mmpretrain scope; never imports mmseg).
+# `custom_imports` (grass_mm.pretrain) is set by the dataset bases and repeated in each top-level config.
 default_scope = 'mmpretrain'
-custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
 
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),

@@ -8,6 +8,7 @@ _base_ = [
     '../_base_/datasets/rsi_folder_pretrain.py',
     '../_base_/pretrain_runtime.py',
 ]
+custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
 
 view_size = 96
 model = dict(

@@ -39,7 +39,7 @@ def small_options(data_root, max_iters: int, warmup: int = 2) -> list:
 def run_train(config, work_dir, options, resume=None):
     argv = [str(config), '--work-dir', str(work_dir), '--cfg-options', *options]
     if resume is not None:
-        argv[2:2] = ['--resume'] if resume == 'auto' else ['--resume', str(resume)]
+        argv[1:1] = ['--resume'] if resume == 'auto' else ['--resume', str(resume)]
     TRAIN.main(argv)
 
 
