@@ -123,3 +123,22 @@ def test_bad_arguments():
                    dict(value_range=(5, 5)), dict(on_corrupt='ignore')):
         with pytest.raises(ValueError):
             LoadRSIWindow(**kwargs)
+
+
+def test_aligned_windows_start_on_storage_tiles(tmp_path):
+    rgb = _rgb()
+    path = tmp_path / 'tiled.tif'
+    tifffile.imwrite(path, rgb, tile=(64, 48))
+    png = tmp_path / 'img.png'
+    cv2.imwrite(str(png), rgb[..., ::-1])
+    np.random.seed(5)
+    tops, lefts = set(), set()
+    for _ in range(60):
+        out = _load(path, window_size=(128, 96), align_windows=True)
+        top, left, _, _ = out['window']
+        tops.add(top)
+        lefts.add(left)
+        np.testing.assert_array_equal(out['img'], rgb[top:top + 128, left:left + 96, ::-1])
+    assert tops == {0, 64, 128, 172} and lefts == {0, 48, 96, 144, 164}
+    offsets = {_load(png, window_size=(128, 96), align_windows=True)['window'][0] for _ in range(40)}
+    assert not offsets <= {0, 64, 128, 172}  # files without storage tiles draw any offset

@@ -24,8 +24,9 @@ from tifffile import TIFF
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
 TIFF_EXTENSIONS = ('.tif', '.tiff')
 
-# (height, width) of the whole image -> (top, left, height, width) of the window to read.
-WindowChooser = Callable[[int, int], Tuple[int, int, int, int]]
+# (height, width) of the whole image, (height, width) of its storage tiles ((1, 1) when it has none)
+# -> (top, left, height, width) of the window to read.
+WindowChooser = Callable[[int, int, Tuple[int, int]], Tuple[int, int, int, int]]
 # (window array, (height, width) of the whole image, (top, left, height, width) of the window).
 WindowRead = Tuple[np.ndarray, Tuple[int, int], Tuple[int, int, int, int]]
 
@@ -46,12 +47,12 @@ def _read_tiff_window(path: Path, choose: WindowChooser) -> WindowRead:
         separate, depth, height, width, contig = page.shaped
         if depth != 1:
             raise RuntimeError(f'{path}: volumetric TIFFs (depth {depth}) are not supported')
-        top, left, win_h, win_w = choose(height, width)
-        out = np.zeros((separate, win_h, win_w, contig), dtype=page.dtype)
         if page.is_tiled:
             seg_h, seg_w = page.tilelength, page.tilewidth
         else:
-            seg_h, seg_w = page.rowsperstrip, width
+            seg_h, seg_w = min(page.rowsperstrip, height), width
+        top, left, win_h, win_w = choose(height, width, (seg_h, seg_w) if page.is_tiled else (1, 1))
+        out = np.zeros((separate, win_h, win_w, contig), dtype=page.dtype)
         rows_of_segments = -(-height // seg_h)
         cols_of_segments = -(-width // seg_w)
         decode = page.decode
@@ -82,10 +83,10 @@ def _read_other_window(path: Path, choose: WindowChooser) -> WindowRead:
         raise OSError(f'{path}: OpenCV could not decode the image (truncated or not an image)')
     if img.ndim == 2:
         img = img[..., None]
-    else:
-        img = img[..., ::-1]  # OpenCV's BGR -> stored RGB order
+    else:  # OpenCV's BGR(A) -> stored RGB(A) order
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB if img.shape[2] == 3 else cv2.COLOR_BGRA2RGBA)
     height, width = img.shape[:2]
-    top, left, win_h, win_w = choose(height, width)
+    top, left, win_h, win_w = choose(height, width, (1, 1))
     window = np.ascontiguousarray(img[top:top + win_h, left:left + win_w])
     return window, (height, width), (top, left, win_h, win_w)
 
@@ -95,7 +96,8 @@ def read_window(path, choose: WindowChooser) -> WindowRead:
 
     Args:
         path (str | Path): image file (png, jpg, jpeg, tif, tiff).
-        choose (WindowChooser): called with the image's (height, width); returns the window as
+        choose (WindowChooser): called with the image's (height, width) and its storage tile size
+            ((tile height, tile width) for a tiled TIFF, else (1, 1)); returns the window as
             (top, left, height, width), inside the image.
 
     Returns:

@@ -2,6 +2,7 @@
 import logging
 from typing import Optional, Sequence, Tuple, Union
 
+import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine.logging import print_log
@@ -24,6 +25,10 @@ class LoadRSIWindow(BaseTransform):
     whole axis is taken: a smaller image is returned whole, neither padded nor resized (the view pipeline's
     RandomResizedCrop brings every sample to the training size). Tiled TIFF/GeoTIFF tiles are read window
     by window (only the overlapping tiles are decoded, see :mod:`grass_mm.pretrain.datasets.rsi_io`).
+    With ``align_windows=True`` a tiled TIFF's window offsets are drawn among multiples of its tile size
+    (plus the last offset that reaches the image edge), so a window of k x k tiles decodes exactly k x k
+    tiles instead of up to (k + 1) x (k + 1): the windows then are those of a pre-sliced grid whose stride
+    is the tile size, at the decoding cost of pre-sliced patches. Other files ignore the option.
 
     Bands: ``bands`` indexes the file's stored band order (R, G, B for colour PNG/JPEG; as written for
     TIFF, e.g. R, G, B, IR for Potsdam RGBIR, IR, R, G for Vaihingen). The selected three bands become the
@@ -48,6 +53,7 @@ class LoadRSIWindow(BaseTransform):
         percentiles (Sequence[float]): per-window stretch for non-uint8 images without ``value_range``.
             Defaults to (2.0, 98.0).
         on_corrupt (str): 'skip' or 'raise'. Defaults to 'skip'.
+        align_windows (bool): align tiled-TIFF windows to the storage tiles. Defaults to False.
     """
 
     def __init__(self,
@@ -55,7 +61,8 @@ class LoadRSIWindow(BaseTransform):
                  bands: Optional[Sequence[int]] = None,
                  value_range: Optional[Sequence[float]] = None,
                  percentiles: Sequence[float] = (2.0, 98.0),
-                 on_corrupt: str = 'skip') -> None:
+                 on_corrupt: str = 'skip',
+                 align_windows: bool = False) -> None:
         if isinstance(window_size, int):
             window_size = (window_size, window_size)
         if window_size is not None and (len(window_size) != 2 or min(window_size) < 1):
@@ -71,19 +78,31 @@ class LoadRSIWindow(BaseTransform):
         self.value_range = None if value_range is None else tuple(float(v) for v in value_range)
         self.percentiles = tuple(float(p) for p in percentiles)
         self.on_corrupt = on_corrupt
+        self.align_windows = bool(align_windows)
         self.num_corrupt = 0
 
-    def _choose_window(self, height: int, width: int) -> Tuple[int, int, int, int]:
+    def _draw_start(self, length: int, window: int, step: int) -> int:
+        """Draws a start in [0, length - window], among multiples of ``step`` when aligning."""
+        last = length - window
+        if not self.align_windows or step <= 1:
+            return np.random.randint(0, last + 1)
+        starts = list(range(0, last + 1, step))
+        if starts[-1] != last:
+            starts.append(last)
+        return starts[np.random.randint(0, len(starts))]
+
+    def _choose_window(self, height: int, width: int,
+                       grid: Tuple[int, int]) -> Tuple[int, int, int, int]:
         """Draws the window's top-left corner; axes not larger than the window are taken whole."""
         if self.window_size is None:
             return 0, 0, height, width
         win_h, win_w = min(self.window_size[0], height), min(self.window_size[1], width)
-        top = np.random.randint(0, height - win_h + 1)
-        left = np.random.randint(0, width - win_w + 1)
+        top = self._draw_start(height, win_h, grid[0])
+        left = self._draw_start(width, win_w, grid[1])
         return top, left, win_h, win_w
 
     def _select_bands(self, img: np.ndarray, path: str) -> np.ndarray:
-        """Returns the three selected bands in stored order, validating the indices against the image."""
+        """Returns the three selected bands (R, G, B order), validating the indices against the image."""
         count = img.shape[2]
         bands = self.bands if self.bands is not None else ((0, ) if count == 1 else (0, 1, 2))
         for band in bands:
@@ -92,6 +111,8 @@ class LoadRSIWindow(BaseTransform):
                                  f'band(s) (valid indices 0..{count - 1}); set LoadRSIWindow(bands=...)')
         if len(bands) == 1:
             bands = bands * 3
+        if count == 3 and bands in ((0, 1, 2), (-3, -2, -1)):
+            return img
         return img[..., list(bands)]
 
     def _to_uint8(self, img: np.ndarray) -> np.ndarray:
@@ -129,7 +150,7 @@ class LoadRSIWindow(BaseTransform):
                       level=logging.WARNING)
             return None
         img = self._to_uint8(self._select_bands(img, path))
-        results['img'] = np.ascontiguousarray(img[..., ::-1])  # selected R, G, B -> BGR like mmcv
+        results['img'] = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)  # a contiguous BGR copy, like mmcv's
         results['img_shape'] = img.shape[:2]
         results['ori_shape'] = img.shape[:2]
         results['tile_shape'] = tile_shape
@@ -139,4 +160,4 @@ class LoadRSIWindow(BaseTransform):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(window_size={self.window_size}, bands={self.bands}, '
                 f'value_range={self.value_range}, percentiles={self.percentiles}, '
-                f'on_corrupt={self.on_corrupt!r})')
+                f'on_corrupt={self.on_corrupt!r}, align_windows={self.align_windows})')
