@@ -1,4 +1,5 @@
 """LoadRSIWindow: windows from PNG/JPEG and tiled/strip/planar TIFFs, bands, 16-bit rule, corrupt files."""
+import importlib.util
 from pathlib import Path
 
 import cv2
@@ -142,3 +143,15 @@ def test_aligned_windows_start_on_storage_tiles(tmp_path):
     assert tops == {0, 64, 128, 172} and lefts == {0, 48, 96, 144, 164}
     offsets = {_load(png, window_size=(128, 96), align_windows=True)['window'][0] for _ in range(40)}
     assert not offsets <= {0, 64, 128, 172}  # files without storage tiles draw any offset
+
+
+def test_tiff_needing_imagecodecs_raises_even_when_skipping(tmp_path):
+    if importlib.util.find_spec('imagecodecs') is not None:
+        pytest.skip('imagecodecs is installed: LZW decodes')
+    path = tmp_path / 'lzw.tif'
+    tifffile.imwrite(path, _rgb(64, 64), tile=(32, 32))
+    with tifffile.TiffFile(path, mode='r+b') as tif:  # mark it LZW without writing LZW data
+        tif.pages.first.tags['Compression'].overwrite(5)
+    with pytest.raises(RuntimeError) as info:
+        _load(path, on_corrupt='skip')
+    assert str(path) in str(info.value) and 'imagecodecs' in str(info.value)
