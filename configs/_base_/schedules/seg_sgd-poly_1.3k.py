@@ -1,0 +1,17 @@
+# The GraSS authors' downstream protocol (their lab's earlier paper, same code base): SGD lr 0.01 with poly
+# decay, about 1.3k iterations of 16 images on one GPU; validated and saved at the end.
+optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005)
+optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+param_scheduler = [dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=1300, by_epoch=False)]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=1300, val_interval=1300)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    # atomic_local: a checkpoint is written to a temporary file and renamed, never left truncated.
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1300, max_keep_ckpts=2,
+                    backend_args=dict(backend='atomic_local')),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
