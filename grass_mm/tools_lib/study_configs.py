@@ -1,0 +1,142 @@
+"""Stage configs of the end-to-end study (``tools/pipeline.py``): pretraining, fine-tuning, evaluation.
+
+Each function loads a repository config and overrides only what the study controls: data location,
+iteration count (schedules and warm-up scaled with it), seed, work dir and the backbone checkpoint.
+"""
+import json
+from pathlib import Path
+from typing import Optional
+
+from mmengine.config import Config
+
+from .checkpoint_io import PathLike
+
+def scale_iterations(cfg: Config, iters: int) -> Config:
+    """Sets ``train_cfg.max_iters`` and scales the schedule with it, keeping its shape.
+
+    Param-scheduler ``begin``/``end``/``T_max``, hooks' ``warmup_iters`` (GraSS's ID -> GS switch) and the
+    checkpoint interval are multiplied by ``iters / old max_iters`` and rounded (a scheduler keeps at least
+    one iteration); the last checkpoint is always saved (mmengine's ``save_last``).
+
+    Args:
+        cfg (Config): An iteration-based config (``train_cfg.max_iters``), changed in place.
+        iters (int): The new number of training iterations (>= 1).
+
+    Returns:
+        Config: ``cfg``.
+
+    Raises:
+        ValueError: If ``iters < 1`` or the config is not iteration-based.
+    """
+    if iters < 1:
+        raise ValueError(f'the iteration count must be >= 1, got {iters}')
+    old = cfg.train_cfg.get('max_iters')
+    if not old or any(s.get('by_epoch', True) for s in cfg.get('param_scheduler', [])):
+        raise ValueError(f'{cfg.filename}: the study needs an iteration-based config (train_cfg.max_iters and '
+                         'param_scheduler entries with by_epoch=False)')
+    factor = iters / old
+    for scheduler in cfg.get('param_scheduler', []):
+        begin = round(scheduler.get('begin', 0) * factor)
+        scheduler.begin = begin
+        if isinstance(scheduler.get('end'), int):
+            scheduler.end = max(begin + 1, round(scheduler.end * factor))
+        if isinstance(scheduler.get('T_max'), int):
+            scheduler.T_max = max(1, round(scheduler.T_max * factor))
+    for hook in cfg.get('custom_hooks', []):
+        if isinstance(hook.get('warmup_iters'), int):
+            hook.warmup_iters = min(iters, round(hook.warmup_iters * factor))
+    cfg.train_cfg.max_iters = iters
+    if 'val_interval' in cfg.train_cfg:
+        cfg.train_cfg.val_interval = iters
+    hooks = cfg.default_hooks
+    hooks.checkpoint.interval = max(1, round(hooks.checkpoint.interval * factor))
+    hooks.logger.interval = max(1, min(hooks.logger.interval, iters // 5))
+    return cfg
+
+
+def _common(cfg: Config, work_dir: PathLike, seed: int, name: str) -> Config:
+    """Applies the study-wide settings every stage shares."""
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = name
+    cfg.randomness = dict(seed=seed, deterministic=False)
+    cfg.resume, cfg.load_from = True, None  # continue an interrupted stage from its latest checkpoint
+    return cfg
+
+
+def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, iters: int, seed: int,
+                    name: str) -> Config:
+    """The GraSS/SimCLR pretraining stage on the train split's images (``RSIImageFolder``).
+
+    Args:
+        config (str | PathLike): An iteration-based ``RSIImageFolder`` pretraining config.
+        data_root (str | PathLike): Dataset folder; ``images/`` listed by ``splits/train.txt`` (stems).
+        work_dir (str | PathLike): The stage's folder.
+        iters (int): Training iterations.
+        seed (int): Random seed.
+        name (str): Experiment name (unique within the process).
+
+    Returns:
+        Config: The stage config.
+    """
+    cfg = scale_iterations(Config.fromfile(str(config)), iters)
+    dataset = cfg.train_dataloader.dataset
+    dataset.data_root, dataset.data_prefix, dataset.ann_file = str(data_root), 'images', 'splits/train.txt'
+    return _common(cfg, work_dir, seed, name)
+
+
+def finetune_config(config: PathLike, data_root: PathLike, backbone: Optional[PathLike], work_dir: PathLike,
+                    iters: int, seed: int, name: str, label_fraction: float = 1.0) -> Config:
+    """The DeepLabV3+ fine-tuning stage (train split) with validation on the val split.
+
+    Args:
+        config (str | PathLike): An ``RSISegDataset`` fine-tuning config (e.g. the CPU DeepLabV3+ R18).
+        data_root (str | PathLike): Dataset folder (``images/``, ``masks/``, ``splits/``, ``meta.json``).
+        backbone (str | PathLike, optional): Extracted backbone; None trains from random initialisation.
+        work_dir (str | PathLike): The stage's folder.
+        iters (int): Training iterations.
+        seed (int): Random seed.
+        name (str): Experiment name (unique within the process).
+        label_fraction (float): Share of the training images to train on (``LabelFractionDataset``, seeded
+            with ``seed``). Defaults to 1.0.
+
+    Returns:
+        Config: The stage config; its val dataloader/evaluator are used by the evaluation stage.
+    """
+    cfg = scale_iterations(Config.fromfile(str(config)), iters)
+    meta = json.loads((Path(data_root) / 'meta.json').read_text())
+    ignore_index = int(meta.get('ignore_index', 255))
+    for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
+        dataset = loader.dataset
+        while 'dataset' in dataset:  # wrappers such as LabelFractionDataset
+            dataset = dataset.dataset
+        dataset.data_root = str(data_root)
+    if label_fraction != 1.0:
+        if cfg.train_dataloader.dataset.type != 'LabelFractionDataset':
+            raise ValueError(f'{config}: a label fraction needs the training set wrapped in LabelFractionDataset')
+        cfg.train_dataloader.dataset.update(fraction=label_fraction, seed=seed)
+    for head in (cfg.model.decode_head, cfg.model.auxiliary_head):
+        head.num_classes, head.ignore_index = len(meta['classes']), ignore_index
+    cfg.val_evaluator.ignore_index = ignore_index
+    cfg.test_evaluator = cfg.val_evaluator
+    cfg.model.backbone.init_cfg = None if backbone is None else dict(type='Pretrained',
+                                                                     checkpoint=str(backbone))
+    return _common(cfg, work_dir, seed, name)
+
+
+def evaluation_config(finetune_cfg: Config, checkpoint: PathLike, work_dir: PathLike, name: str) -> Config:
+    """The evaluation stage: the fine-tuned model on the val split.
+
+    Args:
+        finetune_cfg (Config): The fine-tuning stage's config.
+        checkpoint (str | PathLike): The fine-tuned checkpoint.
+        work_dir (str | PathLike): The stage's folder (logs only).
+        name (str): Experiment name (unique within the process).
+
+    Returns:
+        Config: A copy of ``finetune_cfg`` that loads ``checkpoint``.
+    """
+    cfg = finetune_cfg.copy()
+    cfg.work_dir, cfg.experiment_name = str(work_dir), name
+    cfg.resume, cfg.load_from = False, str(checkpoint)
+    cfg.model.backbone.init_cfg = None  # the weights come from the fine-tuned checkpoint
+    return cfg

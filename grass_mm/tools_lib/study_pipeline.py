@@ -1,0 +1,158 @@
+"""The end-to-end study: pretrain -> extract backbone -> fine-tune -> evaluate -> report, per method."""
+import gc
+import json
+import time
+from pathlib import Path
+from typing import Callable, Dict, Optional, Sequence
+
+from .backbone_export import extract_backbone
+from .checkpoint_io import PathLike
+from .study_configs import evaluation_config, finetune_config, pretrain_config
+from .study_data import prepare_study_data
+from .study_report import write_report
+
+RANDOM = 'random'
+
+
+class StudyPipeline:
+    """Runs the study for several methods in one work dir; a stage whose output exists is skipped.
+
+    Layout of ``work_dir`` (``P``/``F``: iterations, ``S``: seed, ``mode``: the fine-tuning config's key)::
+
+        <method>/pretrain_<P>it_seed<S>/iter_<P>.pth, logs, backbone.pth
+        <method>/pretrain_<P>it_seed<S>/finetune_<mode>_<F>it[_labels<fraction>]/iter_<F>.pth, logs,
+            metrics.json
+        random/finetune_<mode>_<F>it_seed<S>/...
+        results.md, results.json, results.png
+
+    Args:
+        work_dir (str | PathLike): Output folder (created).
+        data (str | PathLike, optional): Dataset in the ``RSISegDataset`` layout; None renders the demo
+            dataset into ``work_dir/data/demo``. Defaults to None.
+        methods (Sequence[str]): Keys of ``pretrain_configs`` and/or ``'random'``. Defaults to
+            ('grass', 'simclr', 'random').
+        pretrain_configs (dict): Method name -> pretraining config path.
+        finetune_config (str | PathLike): The fine-tuning config.
+        finetune_mode (str): Short name of the fine-tuning config for folder names. Defaults to 'frozen'.
+        pretrain_iters (int): Pretraining iterations. Defaults to 60.
+        finetune_iters (int): Fine-tuning iterations. Defaults to 200.
+        seed (int): Random seed of every stage. Defaults to 0.
+        label_fraction (float): Share of the training images used for fine-tuning (pretraining always uses
+            all of them). Defaults to 1.0.
+        pretrain_options (dict, optional): Config overrides (``--cfg-options`` style keys) of every
+            pretraining stage, applied last. Defaults to None.
+        finetune_options (dict, optional): Config overrides of the fine-tuning and evaluation stages.
+            Defaults to None.
+        log (Callable[[str], None]): Progress output. Defaults to ``print``.
+    """
+
+    def __init__(self, work_dir: PathLike, data: Optional[PathLike] = None,
+                 methods: Sequence[str] = ('grass', 'simclr', RANDOM), pretrain_configs: Dict[str, PathLike] = None,
+                 finetune_config: PathLike = None, finetune_mode: str = 'frozen', pretrain_iters: int = 60,
+                 finetune_iters: int = 200, seed: int = 0, label_fraction: float = 1.0,
+                 pretrain_options: Optional[dict] = None, finetune_options: Optional[dict] = None,
+                 log: Callable[[str], None] = print) -> None:
+        self.pretrain_configs = dict(pretrain_configs or {})
+        unknown = [m for m in methods if m != RANDOM and m not in self.pretrain_configs]
+        if unknown or not methods:
+            raise ValueError(f'unknown method(s) {unknown or "none given"}; choose from '
+                             f'{sorted(self.pretrain_configs) + [RANDOM]}')
+        if finetune_config is None:
+            raise ValueError('finetune_config is required')
+        self.work_dir, self.data = Path(work_dir), None if data is None else Path(data)
+        self.methods, self.finetune_cfg_path, self.mode = list(dict.fromkeys(methods)), finetune_config, finetune_mode
+        self.pretrain_iters, self.finetune_iters, self.seed, self.log = pretrain_iters, finetune_iters, seed, log
+        self.label_fraction = label_fraction
+        self.pretrain_options, self.finetune_options = dict(pretrain_options or {}), dict(finetune_options or {})
+        self._runs = 0
+
+    def run(self) -> Dict[str, dict]:
+        """Runs every method's stages, then writes the report.
+
+        Returns:
+            dict: Method -> evaluation metrics (mmseg's ``aAcc``/``mIoU``/... and ``IoU.<class>``).
+        """
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.data, classes = prepare_study_data(self.work_dir, self.data, self.log)
+        results = {}
+        for index, method in enumerate(self.methods, 1):
+            self.log(f'==> [{index}/{len(self.methods)}] {method}')
+            results[method] = self._run_method(method)
+        settings = dict(data=str(self.data), methods=self.methods, pretrain_iters=self.pretrain_iters,
+                        finetune_iters=self.finetune_iters, finetune_config=str(self.finetune_cfg_path),
+                        label_fraction=self.label_fraction, seed=self.seed)
+        for path in write_report(self.work_dir, results, classes, settings):
+            self.log(f'==> wrote {path}')
+        return results
+
+    def _run_method(self, method: str) -> dict:
+        """Runs (or skips) the stages of one method and returns its metrics."""
+        tag = f'{self.mode}_{self.finetune_iters}it' + (f'_labels{self.label_fraction:g}'
+                                                         if self.label_fraction != 1.0 else '')
+        if method == RANDOM:
+            backbone, finetune_dir = None, self.work_dir / RANDOM / f'finetune_{tag}_seed{self.seed}'
+        else:
+            pretrain_dir = self.work_dir / method / f'pretrain_{self.pretrain_iters}it_seed{self.seed}'
+            checkpoint = pretrain_dir / f'iter_{self.pretrain_iters}.pth'
+            self._stage(f'{method}: pretrain {self.pretrain_iters} it', checkpoint, lambda: self._train(
+                pretrain_config(self.pretrain_configs[method], self.data, pretrain_dir, self.pretrain_iters,
+                                self.seed, self._name(method, 'pretrain')), self.pretrain_options))
+            backbone = pretrain_dir / 'backbone.pth'
+            self._stage(f'{method}: extract backbone', backbone, lambda: self._extract(checkpoint, backbone))
+            finetune_dir = pretrain_dir / f'finetune_{tag}'
+        cfg = finetune_config(self.finetune_cfg_path, self.data, backbone, finetune_dir, self.finetune_iters,
+                              self.seed, self._name(method, 'finetune'), self.label_fraction)
+        finetuned = finetune_dir / f'iter_{self.finetune_iters}.pth'
+        self._stage(f'{method}: fine-tune {self.finetune_iters} it ({self.mode})', finetuned,
+                    lambda: self._train(cfg, self.finetune_options))
+        metrics_file = finetune_dir / 'metrics.json'
+        self._stage(f'{method}: evaluate on the val split', metrics_file, lambda: self._evaluate(
+            evaluation_config(cfg, finetuned, finetune_dir / 'eval', self._name(method, 'eval')),
+            self.finetune_options, metrics_file))
+        return json.loads(metrics_file.read_text())
+
+    def _stage(self, title: str, output: Path, action: Callable[[], None]) -> None:
+        """Runs ``action`` unless ``output`` exists; fails if the action did not produce it."""
+        if output.exists():
+            self.log(f'    {title}: done before, skipped ({output})')
+            return
+        self.log(f'    {title} ...')
+        start = time.perf_counter()
+        action()
+        if not output.exists():
+            raise RuntimeError(f'stage "{title}" finished without writing {output}')
+        self.log(f'    {title}: done in {time.perf_counter() - start:.1f} s -> {output}')
+
+    def _name(self, method: str, stage: str) -> str:
+        """A Runner experiment name unique within this process (mmengine keys global instances by it)."""
+        self._runs += 1
+        return f'study_{method}_{stage}_{self._runs}'
+
+    @staticmethod
+    def _train(cfg, options: dict) -> None:
+        """Applies the overrides and trains with mmengine's Runner in this process."""
+        from mmengine.runner import Runner
+        cfg.merge_from_dict(options)
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+        del runner
+        gc.collect()
+
+    def _extract(self, checkpoint: Path, backbone: Path) -> None:
+        """Extracts the backbone and reports the counts."""
+        kept, dropped = extract_backbone(checkpoint, backbone)
+        self.log(f'    kept {len(kept)} backbone tensors, dropped {len(dropped)} keys ({", ".join(dropped[:4])}'
+                 f'{", ..." if len(dropped) > 4 else ""})')
+
+    @staticmethod
+    def _evaluate(cfg, options: dict, metrics_file: Path) -> None:
+        """Evaluates on the val split and writes the metrics as JSON (NaN -> null), atomically."""
+        from mmengine.runner import Runner
+        cfg.merge_from_dict(options)
+        runner = Runner.from_cfg(cfg)
+        metrics = {key: (None if value != value else float(value)) for key, value in runner.val().items()}
+        tmp = metrics_file.with_name(f'.{metrics_file.name}.tmp')
+        tmp.write_text(json.dumps(metrics, indent=1))
+        tmp.replace(metrics_file)
+        del runner
+        gc.collect()

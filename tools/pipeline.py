@@ -1,0 +1,89 @@
+"""The whole GraSS study in one command: pretrain -> extract backbone -> fine-tune -> evaluate -> report.
+
+    python tools/pipeline.py --work-dir work_dirs/study                    # demo dataset, rendered once
+    python tools/pipeline.py --data ../shared/data/dubai_aerial --work-dir work_dirs/dubai \\
+        --methods grass simclr random
+
+For every method: pretraining on the train split's images (GraSS or SimCLR, CPU-size ResNet-18 configs;
+``random`` skips it), backbone extraction, DeepLabV3+ fine-tuning on the train split, evaluation on the val
+split (mIoU and per-class IoU). Writes ``results.md``, ``results.json`` and ``results.png`` into the work dir,
+next to every stage's checkpoints and logs. Re-running skips every stage whose output exists, and an
+interrupted stage resumes from its latest checkpoint.
+"""
+import argparse
+import sys
+from pathlib import Path
+from typing import List
+
+from mmengine.config import DictAction
+
+from grass_mm.tools_lib.study_pipeline import StudyPipeline
+
+REPO = Path(__file__).resolve().parents[1]
+PRETRAIN_CONFIGS = {
+    'grass': REPO / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py',
+    'simclr': REPO / 'configs' / 'simclr' / 'simclr_resnet18_cpu_rsi-folder.py',
+}
+FINETUNE_CONFIGS = {
+    'frozen': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' /
+    'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py',
+    'full': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' / 'deeplabv3plus_r18b-d8_cpu-1xb4-200it_rsi-256x256.py',
+}
+
+
+def parse_args(argv: List[str] = None) -> argparse.Namespace:
+    """Parses the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` when None. Defaults to None.
+
+    Returns:
+        argparse.Namespace: The options.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('--data', help='dataset folder (images/, masks/, splits/{train,val}.txt, meta.json); '
+                        'default: the demo dataset, rendered into WORK_DIR/data/demo')
+    parser.add_argument('--work-dir', required=True, help='output folder (checkpoints, logs, results)')
+    parser.add_argument('--methods', nargs='+', default=['grass', 'simclr', 'random'],
+                        choices=[*PRETRAIN_CONFIGS, 'random'], help='methods to compare')
+    parser.add_argument('--pretrain-iters', type=int, default=60, help='pretraining iterations')
+    parser.add_argument('--finetune-iters', type=int, default=200, help='fine-tuning iterations')
+    parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
+                        help='frozen backbone (the GraSS protocol) or full fine-tuning')
+    parser.add_argument('--label-fraction', type=float, default=1.0,
+                        help='share of the training images used for fine-tuning (e.g. 0.1)')
+    parser.add_argument('--seed', type=int, default=0, help='random seed of every stage')
+    parser.add_argument('--pretrain-cfg-options', nargs='+', action=DictAction, default={},
+                        help='overrides of the pretraining configs, e.g. train_dataloader.batch_size=4')
+    parser.add_argument('--finetune-cfg-options', nargs='+', action=DictAction, default={},
+                        help='overrides of the fine-tuning config, e.g. train_dataloader.num_workers=0')
+    return parser.parse_args(argv)
+
+
+def main(argv: List[str] = None) -> int:
+    """Runs the study.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` when None. Defaults to None.
+
+    Returns:
+        int: The exit status (0 on success, 1 on bad input).
+    """
+    args = parse_args(argv)
+    try:
+        pipeline = StudyPipeline(
+            args.work_dir, args.data, args.methods, pretrain_configs=PRETRAIN_CONFIGS,
+            finetune_config=FINETUNE_CONFIGS[args.finetune], finetune_mode=args.finetune,
+            pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters, seed=args.seed,
+            label_fraction=args.label_fraction, pretrain_options=args.pretrain_cfg_options,
+            finetune_options=args.finetune_cfg_options)
+        pipeline.run()
+    except (FileNotFoundError, ValueError) as error:
+        print(f'pipeline: error: {error}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
