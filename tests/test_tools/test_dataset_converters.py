@@ -125,3 +125,25 @@ def test_vaihingen_tree_ignores_other_folders_and_checks_sizes(tmp_path):
     (out / '.done' / 'area6').unlink()
     with pytest.raises(ValueError, match=r'top_mosaic_09cm_area6\.tif is \(40, 64\) but its label'):
         vaihingen.main([str(tmp_path), '-o', str(out), '--clip-size', '32', '--stride', '16'])
+
+
+def test_potsdam_rgbir_keeps_all_bands_in_pretraining_tiles(tmp_path):
+    from grass_mm.pretrain.datasets import LoadRSIWindow
+    keys = potsdam.SPLITS['train'] + potsdam.SPLITS['val']
+    rgbir = {k: np.random.default_rng(i).integers(0, 256, (H, W, 4), dtype=np.uint8) for i, k in enumerate(keys)}
+
+    def four_band_tif(array):
+        buffer = io.BytesIO()
+        tifffile.imwrite(buffer, array, photometric='minisblack', planarconfig='contig')
+        return buffer.getvalue()
+
+    _zip(tmp_path / '4_Ortho_RGBIR.zip', {f'4_Ortho_RGBIR/top_potsdam_{k}_RGBIR.tif': four_band_tif(a)
+                                          for k, a in rgbir.items()})
+    _zip(tmp_path / '5_Labels_all.zip', {f'top_potsdam_{k}_label.tif': _tif_bytes(_tile(0)[1]) for k in keys})
+    out = tmp_path / 'out'
+    potsdam.main([str(tmp_path), '-o', str(out), '--image-zip', '4_Ortho_RGBIR.zip', '--label-zip',
+                  '5_Labels_all.zip', '--clip-size', '32', '--stride', '32'])
+    patch = cv2.imread(str(out / 'img_dir' / 'train' / '6_7_0_0_32_32.png'), cv2.IMREAD_UNCHANGED)
+    np.testing.assert_array_equal(patch[..., ::-1], rgbir['6_7'][:32, :32, :3])  # patches: R, G, B
+    loaded = LoadRSIWindow(bands=(3, 0, 1))(dict(img_path=str(out / 'tiles' / 'train' / '6_7.tif')))
+    np.testing.assert_array_equal(loaded['img'][..., ::-1], rgbir['6_7'][..., [3, 0, 1]])

@@ -98,7 +98,7 @@ def write_tile(out_dir: Path, split: str, key: str, image: np.ndarray, labels: n
         tile_dir = out_dir / 'tiles' / split
         tile_dir.mkdir(parents=True, exist_ok=True)
         partial = tile_dir / f'{key}.tif.partial'
-        tifffile.imwrite(partial, image, tile=(256, 256), compression='zlib',
+        tifffile.imwrite(partial, image, tile=(256, 256), compression='zlib', planarconfig='contig',
                          photometric='rgb' if image.shape[2] == 3 else 'minisblack')
         partial.replace(tile_dir / f'{key}.tif')
     return count
