@@ -46,7 +46,7 @@ class PhaseRecorderHook(Hook):
         self.phases.append(get_ori_model(runner.model).phase)
 
 
-def make_runner(work_dir, hook: dict, by_epoch: bool = False, max_count: int = 6, resume_from=None,
+def make_runner(work_dir, hook, by_epoch: bool = False, max_count: int = 6, resume_from=None,
                 ckpt_interval: int = 2) -> Runner:
     loop = dict(type='EpochBasedTrainLoop', max_epochs=max_count) if by_epoch else \
         dict(type='IterBasedTrainLoop', max_iters=max_count)
@@ -62,7 +62,7 @@ def make_runner(work_dir, hook: dict, by_epoch: bool = False, max_count: int = 6
             num_workers=0),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=1e-4)),
         train_cfg=loop,
-        custom_hooks=[hook, dict(type='PhaseRecorderHook')],
+        custom_hooks=[*(hook if isinstance(hook, list) else [hook]), dict(type='PhaseRecorderHook')],
         default_hooks=dict(
             checkpoint=dict(type='CheckpointHook', interval=ckpt_interval, by_epoch=by_epoch,
                             max_keep_ckpts=-1),

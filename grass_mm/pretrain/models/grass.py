@@ -138,6 +138,22 @@ class GraSS(BaseSelfSupervisor):
         grad, = torch.autograd.grad(loss, feat)
         return views, feat.detach(), grad
 
+    def sampling_preview(self, views: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """What the sampler picks for ``views``, for visualisation; changes no state (BN statistics kept).
+
+        Args:
+            views (torch.Tensor): Views, (2n, C, H, W), pairs adjacent.
+
+        Returns:
+            dict[str, torch.Tensor]: ``cam`` (2n, h, w), ``boxes`` (2n, 4) as (r0, r1, c0, c1) in view
+            pixels, ``degenerate`` (2n,) and ``crops`` (2n, C, H, W).
+        """
+        with frozen_bn_statistics(self):
+            guide_views, feat, grad = self.guide(views)
+        cam = self.sampler.grad_cam(feat.float(), grad.float())
+        boxes, degenerate = self.sampler.locate(cam, guide_views.shape[-2:], views.shape[-2:])
+        return dict(cam=cam, boxes=boxes, degenerate=degenerate, crops=self.sampler.crop(views.detach(), boxes))
+
     def loss(self, inputs: List[torch.Tensor], data_samples: Optional[List[DataSample]] = None,
              **kwargs) -> Dict[str, torch.Tensor]:
         """The training forward: optional gradient guided sampling, then the contrastive loss.
