@@ -102,3 +102,10 @@ def test_explicit_num_classes_checks_other_datasets(demo_copy):
     with pytest.raises(ValueError, match=r'outside the 3 classes'):
         for i in range(len(dataset)):
             dataset[i]
+
+
+def test_corrupt_image_names_the_file(demo_copy):
+    (demo_copy / 'images' / 'demo_0002.png').write_bytes(b'\x89PNG truncated')
+    dataset = _build(data_root=str(demo_copy), split='train', pipeline=LOAD, test_mode=True)
+    with pytest.raises(Exception, match='demo_0002.png'):
+        dataset[2]
