@@ -130,7 +130,8 @@ def test_vaihingen_tree_ignores_other_folders_and_checks_sizes(tmp_path):
 def test_potsdam_rgbir_keeps_all_bands_in_pretraining_tiles(tmp_path):
     from grass_mm.pretrain.datasets import LoadRSIWindow
     keys = potsdam.SPLITS['train'] + potsdam.SPLITS['val']
-    rgbir = {k: np.random.default_rng(i).integers(0, 256, (H, W, 4), dtype=np.uint8) for i, k in enumerate(keys)}
+    rgbir = {k: np.random.default_rng(i).integers(0, 256, (H, W, 4), dtype=np.uint8)
+             for i, k in enumerate(keys)}
 
     def four_band_tif(array):
         buffer = io.BytesIO()

@@ -33,7 +33,8 @@ def _write_zips(zip_dir: Path, mask_for=lambda name: np.arange(48 * 40).reshape(
                     image = np.full((40, 48, 3), int(name) % 250, np.uint8)
                     mask = mask_for(name)
                     if mask is not None:
-                        archive.writestr(f'{split}/{domain}/masks_png/{name}.png', _png(mask.astype(np.uint8)))
+                        archive.writestr(f'{split}/{domain}/masks_png/{name}.png',
+                                         _png(mask.astype(np.uint8)))
                     archive.writestr(f'{split}/{domain}/images_png/{name}.png', _png(image))
                     data[(split, domain, name)] = (image, mask)
     return data
