@@ -11,6 +11,8 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3,
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # stop at the first NaN/inf loss or parameter, before that state is checkpointed (docs/reliability.md)
+    nonfinite=dict(type='NonFiniteLossHook'),
 )
 
 env_cfg = dict(
