@@ -10,6 +10,7 @@ from mmseg.registry import MODELS
 import grass_mm.segmentation  # noqa: F401  (registers the hook)
 from grass_mm.segmentation.hooks import PretrainedKeysCheckHook
 from grass_mm.tools_lib import extract_backbone
+from .conftest import save_runner_like_checkpoint
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -109,3 +110,25 @@ def test_extract_cli_prints_kept_and_dropped(pretrain_checkpoint, tmp_path, caps
     assert f'kept {len(backbone_keys)} backbone tensors' in out and 'layer4 (' in out
     assert f'dropped {len(state) - len(backbone_keys)} keys' in out and '  neck.fc0.weight' in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ['b.pth', path.name]  # no temporary file left
+
+
+def test_runner_stops_before_training_a_random_stem(seg_cfg, tmp_path):
+    """Through mmengine's Runner: the config's PretrainedKeysCheckHook raises before the first iteration."""
+    from mmengine.runner import Runner
+
+    from grass_mm.utils.demo_data import render_demo_dataset
+    path = tmp_path / 'simclr.pth'
+    save_runner_like_checkpoint('simclr', path)
+    data = render_demo_dataset(tmp_path / 'data', num_train=2, num_val=1, size=64)
+    extract_backbone(path, tmp_path / 'backbone.pth')
+    cfg = seg_cfg.copy()
+    cfg.merge_from_dict({
+        'model.backbone.type': 'ResNetV1c', 'model.backbone.init_cfg.checkpoint': str(tmp_path / 'backbone.pth'),
+        'train_dataloader.dataset.dataset.data_root': str(data), 'train_dataloader.num_workers': 0,
+        'train_dataloader.persistent_workers': False, 'val_dataloader.dataset.data_root': str(data),
+        'work_dir': str(tmp_path / 'work'), 'experiment_name': 'v1c_guard'
+    })
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(RuntimeError, match="use backbone type='ResNet'"):
+        runner.train()
+    assert runner.iter == 0 and not list((tmp_path / 'work').glob('iter_*.pth'))
