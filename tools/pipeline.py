@@ -73,8 +73,8 @@ def main(argv: List[str] = None) -> int:
     args = parse_args(argv)
     try:
         pipeline = StudyPipeline(
-            args.work_dir, args.data, args.methods, pretrain_configs=PRETRAIN_CONFIGS,
-            finetune_config=FINETUNE_CONFIGS[args.finetune], finetune_mode=args.finetune,
+            args.work_dir, PRETRAIN_CONFIGS, FINETUNE_CONFIGS[args.finetune], args.data, args.methods,
+            finetune_mode=args.finetune,
             pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters, seed=args.seed,
             label_fraction=args.label_fraction, pretrain_options=args.pretrain_cfg_options,
             finetune_options=args.finetune_cfg_options)

@@ -3,6 +3,7 @@
 Each function loads a repository config and overrides only what the study controls: data location,
 iteration count (schedules and warm-up scaled with it), seed, work dir and the backbone checkpoint.
 """
+import copy
 import json
 from pathlib import Path
 from typing import Optional
@@ -135,7 +136,7 @@ def evaluation_config(finetune_cfg: Config, checkpoint: PathLike, work_dir: Path
     Returns:
         Config: A copy of ``finetune_cfg`` that loads ``checkpoint``.
     """
-    cfg = finetune_cfg.copy()
+    cfg = copy.deepcopy(finetune_cfg)
     cfg.work_dir, cfg.experiment_name = str(work_dir), name
     cfg.resume, cfg.load_from = False, str(checkpoint)
     cfg.model.backbone.init_cfg = None  # the weights come from the fine-tuned checkpoint

@@ -25,14 +25,17 @@ class StudyPipeline:
         random/finetune_<mode>_<F>it_seed<S>/...
         results.md, results.json, results.png
 
+    Stage folders are keyed by the iteration counts, seed, fine-tuning mode and label fraction only; use
+    another work dir when changing configs or ``*_options``.
+
     Args:
         work_dir (str | PathLike): Output folder (created).
+        pretrain_configs (dict): Method name -> pretraining config path.
+        finetune_config (str | PathLike): The fine-tuning config.
         data (str | PathLike, optional): Dataset in the ``RSISegDataset`` layout; None renders the demo
             dataset into ``work_dir/data/demo``. Defaults to None.
         methods (Sequence[str]): Keys of ``pretrain_configs`` and/or ``'random'``. Defaults to
             ('grass', 'simclr', 'random').
-        pretrain_configs (dict): Method name -> pretraining config path.
-        finetune_config (str | PathLike): The fine-tuning config.
         finetune_mode (str): Short name of the fine-tuning config for folder names. Defaults to 'frozen'.
         pretrain_iters (int): Pretraining iterations. Defaults to 60.
         finetune_iters (int): Fine-tuning iterations. Defaults to 200.
@@ -46,19 +49,18 @@ class StudyPipeline:
         log (Callable[[str], None]): Progress output. Defaults to ``print``.
     """
 
-    def __init__(self, work_dir: PathLike, data: Optional[PathLike] = None,
-                 methods: Sequence[str] = ('grass', 'simclr', RANDOM), pretrain_configs: Dict[str, PathLike] = None,
-                 finetune_config: PathLike = None, finetune_mode: str = 'frozen', pretrain_iters: int = 60,
-                 finetune_iters: int = 200, seed: int = 0, label_fraction: float = 1.0,
-                 pretrain_options: Optional[dict] = None, finetune_options: Optional[dict] = None,
-                 log: Callable[[str], None] = print) -> None:
-        self.pretrain_configs = dict(pretrain_configs or {})
+    def __init__(self, work_dir: PathLike, pretrain_configs: Dict[str, PathLike], finetune_config: PathLike,
+                 data: Optional[PathLike] = None, methods: Sequence[str] = ('grass', 'simclr', RANDOM),
+                 finetune_mode: str = 'frozen', pretrain_iters: int = 60, finetune_iters: int = 200, seed: int = 0,
+                 label_fraction: float = 1.0, pretrain_options: Optional[dict] = None,
+                 finetune_options: Optional[dict] = None, log: Callable[[str], None] = print) -> None:
+        self.pretrain_configs = dict(pretrain_configs)
         unknown = [m for m in methods if m != RANDOM and m not in self.pretrain_configs]
         if unknown or not methods:
             raise ValueError(f'unknown method(s) {unknown or "none given"}; choose from '
                              f'{sorted(self.pretrain_configs) + [RANDOM]}')
-        if finetune_config is None:
-            raise ValueError('finetune_config is required')
+        if not 0 < label_fraction <= 1:
+            raise ValueError(f'label_fraction must be in (0, 1], got {label_fraction}')
         self.work_dir, self.data = Path(work_dir), None if data is None else Path(data)
         self.methods, self.finetune_cfg_path, self.mode = list(dict.fromkeys(methods)), finetune_config, finetune_mode
         self.pretrain_iters, self.finetune_iters, self.seed, self.log = pretrain_iters, finetune_iters, seed, log

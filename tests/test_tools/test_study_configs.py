@@ -1,0 +1,54 @@
+"""Stage configs of tools/pipeline.py: schedules scaled with the iteration count, data and backbone wiring."""
+import json
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+from grass_mm.tools_lib.study_configs import evaluation_config, finetune_config, pretrain_config, scale_iterations
+
+REPO = Path(__file__).resolve().parents[2]
+GRASS_CPU = REPO / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py'
+SEG_CPU = REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' / \
+    'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py'
+
+
+def test_scale_iterations_keeps_the_schedule_shape():
+    original = Config.fromfile(str(GRASS_CPU))
+    old = original.train_cfg.max_iters
+    cfg = scale_iterations(Config.fromfile(str(GRASS_CPU)), old * 2)
+    assert cfg.train_cfg.max_iters == old * 2
+    for before, after in zip(original.param_scheduler, cfg.param_scheduler):
+        assert (after.begin, after.end) == (before.begin * 2, before.end * 2)
+    assert cfg.custom_hooks[0].warmup_iters == original.custom_hooks[0].warmup_iters * 2
+    tiny = scale_iterations(Config.fromfile(str(GRASS_CPU)), 2)
+    assert all(s.end > s.begin for s in tiny.param_scheduler) and tiny.default_hooks.checkpoint.interval >= 1
+    with pytest.raises(ValueError, match='>= 1'):
+        scale_iterations(Config.fromfile(str(GRASS_CPU)), 0)
+
+
+def test_pretrain_config_reads_the_train_split(tmp_path):
+    cfg = pretrain_config(GRASS_CPU, tmp_path / 'data', tmp_path / 'work', 6, 3, 'x')
+    dataset = cfg.train_dataloader.dataset
+    assert (dataset.data_root, dataset.data_prefix, dataset.ann_file) == (str(tmp_path / 'data'), 'images',
+                                                                          'splits/train.txt')
+    assert (cfg.work_dir, cfg.randomness.seed, cfg.resume, cfg.load_from) == (str(tmp_path / 'work'), 3, True, None)
+
+
+def test_finetune_and_evaluation_configs(tmp_path):
+    (tmp_path / 'meta.json').write_text(json.dumps(dict(classes=['a', 'b', 'c'], ignore_index=250)))
+    cfg = finetune_config(SEG_CPU, tmp_path, tmp_path / 'backbone.pth', tmp_path / 'ft', 10, 1, 'ft',
+                          label_fraction=0.5)
+    train = cfg.train_dataloader.dataset
+    assert (train.type, train.fraction, train.seed, train.dataset.data_root) == ('LabelFractionDataset', 0.5, 1,
+                                                                                 str(tmp_path))
+    assert cfg.val_dataloader.dataset.data_root == str(tmp_path)
+    assert cfg.model.decode_head.num_classes == cfg.model.auxiliary_head.num_classes == 3
+    assert cfg.model.decode_head.ignore_index == cfg.val_evaluator.ignore_index == 250
+    assert cfg.model.backbone.init_cfg == dict(type='Pretrained', checkpoint=str(tmp_path / 'backbone.pth'))
+    assert cfg.param_scheduler[0].end == cfg.train_cfg.max_iters == 10
+    assert finetune_config(SEG_CPU, tmp_path, None, tmp_path / 'r', 10, 1, 'r').model.backbone.init_cfg is None
+
+    ev = evaluation_config(cfg, tmp_path / 'ft' / 'iter_10.pth', tmp_path / 'ev', 'ev')
+    assert (ev.load_from, ev.resume, ev.model.backbone.init_cfg) == (str(tmp_path / 'ft' / 'iter_10.pth'), False, None)
+    assert cfg.model.backbone.init_cfg is not None  # the fine-tuning config is not changed
