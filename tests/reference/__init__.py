@@ -1,0 +1,1 @@
+"""Per-sample reference implementations used by the tests and tools/benchmark.py."""
