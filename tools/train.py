@@ -20,6 +20,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import grass_mm  # noqa: F401  (version check, checkpoint allow-list, atomic checkpoint backend)
+from grass_mm.utils import check_cfg_options, check_config_types, find_resumable_checkpoint
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -60,14 +61,18 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
+    if args.resume is not None and args.resume != 'auto':
         if not osp.isfile(args.resume):
             raise FileNotFoundError(f'--resume checkpoint not found: {args.resume}')
         cfg.resume, cfg.load_from = True, args.resume
     if args.cfg_options:
+        check_cfg_options(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
+    check_config_types(cfg)
+    if args.resume == 'auto':
+        # the newest complete checkpoint, also when a kill left `last_checkpoint` empty or dangling
+        cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
     if args.launcher == 'pytorch' and not torch.cuda.is_available():
         init_cpu_process_group(cfg)
     return cfg

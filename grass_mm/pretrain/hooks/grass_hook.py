@@ -35,10 +35,11 @@ class GraSSHook(Hook):
             raise ValueError('GraSSHook: give warmup_epochs or warmup_iters, not both '
                              f'(got {warmup_epochs} and {warmup_iters})')
         for name, value in (('warmup_epochs', warmup_epochs), ('warmup_iters', warmup_iters)):
-            if value is not None and (not isinstance(value, int) or value < 0):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError(f'GraSSHook: {name} must be a non-negative int, got {value!r}')
-        if not 0 <= warmup_ratio <= 1:
-            raise ValueError(f'GraSSHook: warmup_ratio must be in [0, 1], got {warmup_ratio!r}')
+        if isinstance(warmup_ratio, bool) or not isinstance(warmup_ratio, (int, float)) \
+                or not 0 <= warmup_ratio <= 1:
+            raise ValueError(f'GraSSHook: warmup_ratio must be a number in [0, 1], got {warmup_ratio!r}')
         self.warmup_epochs = warmup_epochs
         self.warmup_iters = warmup_iters
         self.warmup_ratio = warmup_ratio

@@ -76,8 +76,11 @@ class GraSS(BaseSelfSupervisor):
             pretrained=pretrained,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
-        if not 0 < localize_scale <= 1:
-            raise ValueError(f'GraSS: localize_scale must be in (0, 1], got {localize_scale!r}')
+        if isinstance(localize_scale, bool) or not isinstance(localize_scale, (int, float)) \
+                or not 0 < localize_scale <= 1:
+            raise ValueError(f'GraSS: localize_scale must be a number in (0, 1], got {localize_scale!r}')
+        if not isinstance(guide_updates_bn, bool):
+            raise ValueError(f'GraSS: guide_updates_bn must be a bool, got {guide_updates_bn!r}')
         self.sampler = MODELS.build(sampler)
         self.localize_scale = float(localize_scale)
         self.guide_updates_bn = guide_updates_bn
