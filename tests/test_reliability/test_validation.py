@@ -78,7 +78,8 @@ def test_config_checks_without_a_runner():
     # warm-up outside the schedule (checked when training starts, against max_iters=4)
     ('custom_hooks.0.warmup_iters=9', ValueError, r'warm-up of 9 iters is longer than the schedule \(4 iters\); '
                                                   r'it must be in \[0, 4\]'),
-    ('custom_hooks.0.warmup_iters=None custom_hooks.0.warmup_epochs=1', ValueError, 'warmup_epochs needs an epoch-based train loop'),
+    ('custom_hooks.0.warmup_iters=None custom_hooks.0.warmup_epochs=1', ValueError,
+     'warmup_epochs needs an epoch-based train loop'),
 ])
 def test_train_tool_names_the_bad_key(tiny_folder, tmp_path, option, error, message):
     options = small_options(tiny_folder, max_iters=4, warmup=None) + option.split()
