@@ -73,7 +73,7 @@ def test_grad_cam_equals_full_backward():
     torch.manual_seed(0)
     backbone = MODELS.build(dict(type='ResNet', depth=18, norm_cfg=dict(type='BN')))
     neck = MODELS.build(dict(type='NonLinearNeck', in_channels=512, hid_channels=64, out_channels=32,
-                             num_layers=2, with_avg_pool=True))
+                             num_layers=2, with_avg_pool=True, norm_cfg=dict(type='BN1d')))
     backbone.train()  # batch statistics in both passes, as in training
     neck.train()
     views = torch.randn(6, 3, 96, 96)

@@ -128,15 +128,33 @@ def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[torch.Ten
     return table[release_pick(table, key, torch.arange(len(table)) > 0, maxmask), 1:]
 
 
-def _upsample(cam: torch.Tensor, size: Tuple[int, int]) -> Tuple[torch.Tensor, torch.Tensor]:
-    """(B, Hm * Wm) float32 upsampled maps and the first arg-max of each."""
-    if cam.device.type != 'cpu':
-        up = F.interpolate(cam[:, None].float(), size=size, mode='bilinear', align_corners=False).flatten(1)
-        return up, up.argmax(1)
+def _cpu_masks(cam: torch.Tensor, size: Tuple[int, int], ratio: float) -> Tuple[np.ndarray, ...]:
+    """NumPy/OpenCV on the CPU: upsampled (B, Hm * Wm) maps, first arg-max, padded masks, degenerate flags."""
+    (height, width), batch = size, cam.size(0)
     low_res = np.ascontiguousarray(cam.float().numpy().transpose(1, 2, 0))
-    up = cv2.resize(low_res, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
-    up = cv2.transpose(up.reshape(size[0] * size[1], cam.size(0)))
-    return torch.from_numpy(up), torch.from_numpy(up.argmax(1))
+    up = cv2.resize(low_res, (width, height), interpolation=cv2.INTER_LINEAR)
+    up = cv2.transpose(up.reshape(height * width, batch))
+    peak = up.argmax(1)
+    top, low = up[np.arange(batch), peak], up.min(1)
+    with np.errstate(invalid='ignore', over='ignore'):  # NaN/inf maps come out degenerate
+        thr = (low.astype(np.float64) + (top - low).astype(np.float64) * ratio).astype(np.float32)
+        degenerate = ~(top > thr) | ~np.isfinite(low_res).all((0, 1))
+        padded = np.zeros((batch, height + 1, width), dtype=np.uint8)
+        np.greater(up.reshape(batch, height, width), thr[:, None, None], out=padded[:, :height])
+    return up, peak, padded, degenerate
+
+
+def _torch_masks(cam: torch.Tensor, size: Tuple[int, int], ratio: float) -> Tuple[torch.Tensor, ...]:
+    """The same with tensor ops on the maps' device (``F.interpolate`` for the upsampling)."""
+    (height, width), batch = size, cam.size(0)
+    up = F.interpolate(cam[:, None].float(), size=size, mode='bilinear', align_corners=False).flatten(1)
+    peak = up.argmax(1)
+    top, low = up.gather(1, peak[:, None])[:, 0], up.amin(1)
+    thr = (low.double() + (top - low).double() * ratio).float()
+    degenerate = ~(top > thr) | ~torch.isfinite(cam.flatten(1)).all(1)
+    padded = torch.zeros(batch, height + 1, width, dtype=torch.uint8, device=cam.device)
+    torch.gt(up.view(batch, height, width), thr[:, None, None], out=padded[:, :height])
+    return up, peak, padded, degenerate
 
 
 def region_boxes(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: str = 'peak',
@@ -156,17 +174,16 @@ def region_boxes(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: s
         bool degenerate flags (NaN/inf, or no pixel above the threshold, e.g. a constant map).
     """
     height, width = size
-    up, peak = _upsample(cam.detach(), size)
-    top, low = up.gather(1, peak[:, None])[:, 0], up.amin(1)
-    thr = (low.double() + (top - low).double() * ratio).float()
-    degenerate = ~(top > thr) | ~torch.isfinite(cam.flatten(1)).all(1).to(up.device)
-    padded = torch.zeros(cam.size(0), height + 1, width, dtype=torch.bool, device=up.device)
-    torch.gt(up.view(-1, height, width), thr[:, None, None], out=padded[:, :height])
-    maxmask = (up == top[:, None]).view(-1, height, width) if rule == 'release' else None
+    on_cpu = cam.device.type == 'cpu'
+    up, peak, padded, degenerate = (_cpu_masks if on_cpu else _torch_masks)(cam.detach(), size, ratio)
+    up, peak, padded, degenerate = (torch.as_tensor(x) for x in (up, peak, padded, degenerate))
+    maxmask = None
+    if rule == 'release':
+        maxmask = (up == up.gather(1, peak[:, None])).view(-1, height, width)
     if backend == 'torch':
-        boxes = _torch_boxes(padded[:, :height], peak, maxmask)
+        boxes = _torch_boxes(padded[:, :height].bool(), peak, maxmask)
     else:
         maxmask = None if maxmask is None else maxmask.cpu()
-        boxes = _cpu_boxes(padded.cpu().view(torch.uint8).numpy(), peak.cpu().numpy(), maxmask, backend)
+        boxes = _cpu_boxes(padded.cpu().numpy(), peak.cpu().numpy(), maxmask, backend)
     whole = torch.tensor([0, height, 0, width], device=cam.device)
     return torch.where(degenerate[:, None].to(cam.device), whole, boxes.to(cam.device)), degenerate.to(cam.device)
