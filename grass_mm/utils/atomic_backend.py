@@ -1,7 +1,7 @@
 """A local file backend whose writes are atomic, for checkpoints that survive a kill while saving."""
 import os
 import os.path as osp
-import tempfile
+import uuid
 from pathlib import Path
 from typing import Union
 
@@ -26,7 +26,9 @@ class AtomicLocalBackend(LocalBackend):
         """
         folder = osp.dirname(osp.abspath(filepath))
         os.makedirs(folder, exist_ok=True)
-        fd, tmp_path = tempfile.mkstemp(prefix='.tmp-', suffix='.part', dir=folder)
+        # a unique name opened like open() would (mode 0o666 minus the umask, not mkstemp's 0600)
+        tmp_path = osp.join(folder, f'.tmp-{uuid.uuid4().hex}.part')
+        fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, 'wb') as f:
                 f.write(obj)

@@ -102,6 +102,10 @@ def test_atomic_put_text_and_failed_put_cleanup(tmp_path):
     backend = AtomicLocalBackend()
     backend.put_text('iter_2.pth', tmp_path / 'last_checkpoint')
     assert (tmp_path / 'last_checkpoint').read_text() == 'iter_2.pth'
+    reference = tmp_path / 'plain'
+    reference.write_text('x')  # the permissions open() gives (umask applied), as mmengine's own backend
+    assert (tmp_path / 'last_checkpoint').stat().st_mode == reference.stat().st_mode
+    reference.unlink()
     with pytest.raises(TypeError):
         backend.put('not bytes', tmp_path / 'iter_4.pth')
     assert sorted(p.name for p in tmp_path.iterdir()) == ['last_checkpoint']  # no temporary file left
