@@ -55,28 +55,23 @@ def torch_labels(mask: torch.Tensor, check_every: int = 2) -> torch.Tensor:
             return torch.where(fg > 0, n - lab.long() + 1, 0)
 
 
-def release_pick(table: torch.Tensor, key: torch.Tensor, valid: torch.Tensor, maxmask: torch.Tensor) -> torch.Tensor:
-    """The release's rule: per map, the valid row of ``table`` with the largest ``key`` whose box holds a max.
+def release_pick(maps: torch.Tensor, key: torch.Tensor, eligible: torch.Tensor, batch: int) -> torch.Tensor:
+    """The release's rule: per map, the eligible component (box holding a maximum) with the largest key.
 
     Args:
-        table (torch.Tensor): (m, 5) long rows ``(map, r0, r1, c0, c1)``, one per component.
+        maps (torch.Tensor): (m,) long map index of each component.
         key (torch.Tensor): (m,) long raster index of each component's first pixel in its map.
-        valid (torch.Tensor): (m,) bool, False for rows that are no component.
-        maxmask (torch.Tensor): (B, H, W) bool positions holding the maximum of each map.
+        eligible (torch.Tensor): (m,) bool, whether the component's box holds a maximum position.
+        batch (int): Number of maps.
 
     Returns:
-        torch.Tensor: (B,) long chosen rows (0 where none qualifies).
+        torch.Tensor: (B,) long chosen components (0 where none is eligible).
     """
-    batch, _, width = maxmask.shape
-    sat = F.pad(maxmask.int().cumsum(1).cumsum(2), (1, 0, 1, 0)).flatten(1)
-    b, r0, r1, c0, c1 = table.unbind(1)
-    w1 = width + 1
-    hits = (sat[b, r1 * w1 + c1] - sat[b, r0 * w1 + c1] - sat[b, r1 * w1 + c0] + sat[b, r0 * w1 + c0]) > 0
-    score = torch.where(valid & hits, key, -1)
-    best = score.new_full((batch, ), -1).scatter_reduce(0, b, score, 'amax')
-    chosen = (score == best[b]) & (score >= 0)
-    rows = torch.arange(table.size(0), device=table.device)
-    return torch.zeros_like(best).scatter_(0, b[chosen], rows[chosen])
+    score = torch.where(eligible, key, -1)
+    best = score.new_full((batch, ), -1).scatter_reduce(0, maps, score, 'amax')
+    chosen = (score == best[maps]) & (score >= 0)
+    rows = torch.arange(len(maps), device=maps.device)
+    return torch.zeros_like(best).scatter_(0, maps[chosen], rows[chosen])
 
 
 def _torch_boxes(mask: torch.Tensor, peak: torch.Tensor, maxmask: Optional[torch.Tensor]) -> torch.Tensor:
@@ -96,10 +91,13 @@ def _torch_boxes(mask: torch.Tensor, peak: torch.Tensor, maxmask: Optional[torch
     coords = (pix // width, pix // width + 1, pix % width, pix % width + 1)
     for col, values, how in zip(range(1, 5), coords, ('amin', 'amax', 'amin', 'amax')):
         table[:, col].scatter_reduce_(0, slot[fg], values.repeat(batch)[fg], how)
-    return table[release_pick(table, pix.repeat(batch), (lab == pix + 1).flatten(), maxmask), 1:]
+    sat = F.pad(maxmask.int().cumsum(1).cumsum(2), (1, 0, 1, 0)).flatten(1)  # summed-area tables
+    b, r0, r1, c0, c1, w1 = *table.unbind(1), width + 1
+    hits = (sat[b, r1 * w1 + c1] - sat[b, r0 * w1 + c1] - sat[b, r1 * w1 + c0] + sat[b, r0 * w1 + c0]) > 0
+    return table[release_pick(b, pix.repeat(batch), hits & (lab == pix + 1).flatten(), batch), 1:]
 
 
-def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[torch.Tensor], backend: str) -> torch.Tensor:
+def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[np.ndarray], backend: str) -> torch.Tensor:
     batch, rows_per_map, width = padded.shape
     if backend == 'opencv':
         flat = padded.reshape(batch * rows_per_map, width)
@@ -123,9 +121,17 @@ def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[torch.Ten
         return torch.from_numpy(np.stack([rows.argmax(1), rows_per_map - rows[:, ::-1].argmax(1),
                                           cols.argmax(1), width - cols[:, ::-1].argmax(1)], 1).astype(np.int64))
     first_cols = (labels[table[:, 0], table[:, 1]] == np.arange(len(table))[:, None]).argmax(1)
-    table = torch.from_numpy(table)
-    key = table[:, 1] * width + torch.from_numpy(first_cols)
-    return table[release_pick(table, key, torch.arange(len(table)) > 0, maxmask), 1:]
+    mb, mr, mc = np.nonzero(maxmask)  # maximum positions, by map; test every (component, position) pair
+    starts, counts = np.searchsorted(mb, np.arange(batch)), np.bincount(mb, minlength=batch)
+    per_comp = counts[table[:, 0]]
+    comp = np.repeat(np.arange(len(table)), per_comp)
+    pos = np.arange(len(comp)) - np.repeat(np.cumsum(per_comp) - per_comp - starts[table[:, 0]], per_comp)
+    inside = ((mr[pos] >= table[comp, 1]) & (mr[pos] < table[comp, 2]) & (mc[pos] >= table[comp, 3]) &
+              (mc[pos] < table[comp, 4]))
+    hits = np.bincount(comp[inside], minlength=len(table)) > 0
+    hits[0] = False  # the background
+    pick = release_pick(*(torch.from_numpy(x) for x in (table[:, 0], table[:, 1] * width + first_cols, hits)), batch)
+    return torch.from_numpy(table[pick.numpy(), 1:])
 
 
 def _cpu_masks(cam: torch.Tensor, size: Tuple[int, int], ratio: float) -> Tuple[np.ndarray, ...]:
@@ -183,7 +189,7 @@ def region_boxes(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: s
     if backend == 'torch':
         boxes = _torch_boxes(padded[:, :height].bool(), peak, maxmask)
     else:
-        maxmask = None if maxmask is None else maxmask.cpu()
+        maxmask = None if maxmask is None else maxmask.cpu().numpy()
         boxes = _cpu_boxes(padded.cpu().numpy(), peak.cpu().numpy(), maxmask, backend)
     whole = torch.tensor([0, height, 0, width], device=cam.device)
     return torch.where(degenerate[:, None].to(cam.device), whole, boxes.to(cam.device)), degenerate.to(cam.device)

@@ -39,8 +39,9 @@ class GradientGuidedSampler(nn.Module):
     bilinearly (align_corners=False) to the map size; the region is the 8-connected component of
     ``M > min + r * (max - min)`` (strict; the threshold is rounded to float32 as NumPy 1.x did in the
     release); its half-open box is scaled to the view when the map size differs. Maps with NaN/inf or no
-    pixel above the threshold (e.g. constant maps) keep the whole view and are counted as degenerate. Boxes
-    are found on all maps at once; on the CPU in chunks of about 2M pixels to stay in cache.
+    pixel above the threshold (e.g. constant maps) keep the whole view and are counted as degenerate. No
+    per-sample loop: on accelerators all maps at once; on the CPU in chunks of ``CPU_CHUNK_PIXELS`` (a few
+    maps at 224 x 224), each with one OpenCV resize (multi-channel) and one labelling call.
 
     Args:
         threshold_ratio (float): ``r``, in (0, 1). Defaults to 0.5 (the release's hard-coded value).
