@@ -43,7 +43,7 @@ def test_registered_names_are_in_the_hosts_registries():
     from mmpretrain.registry import DATASETS, HOOKS, MODELS, TRANSFORMS
     expected = {
         MODELS: ['GraSS', 'GradientGuidedSampler', 'LinearProjectionNeck'],
-        HOOKS: ['GraSSHook', 'SamplingVisualizationHook'],
+        HOOKS: ['GraSSHook', 'NonFiniteLossHook', 'SamplingVisualizationHook'],
         DATASETS: ['RSIImageFolder'],
         TRANSFORMS: ['LoadRSIWindow'],
     }
