@@ -6,6 +6,7 @@
 _base_ = [
     '../_base_/models/grass_resnet50.py',
     '../_base_/datasets/rsi_folder_pretrain.py',
+    '../_base_/schedules/lars_coslr_350e.py',
     '../_base_/pretrain_runtime.py',
 ]
 custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
@@ -36,21 +37,13 @@ train_dataloader = dict(
     persistent_workers=True,
     dataset=dict(data_root='data/demo/images', pipeline=train_pipeline))
 
-# LARS as in the paper, lr scaled linearly from 4.8 @ 256 images to 8 images.
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='LARS', lr=0.15, momentum=0.9, weight_decay=1e-6, eta=0.001),
-    paramwise_cfg=dict(
-        custom_keys={
-            'bn': dict(decay_mult=0, lars_exclude=True),
-            'bias': dict(decay_mult=0, lars_exclude=True),
-            'downsample.1': dict(decay_mult=0, lars_exclude=True),
-        }))
+# LARS as in the paper, lr scaled linearly from 4.8 @ 256 images to 8 images; iteration-based schedule.
+optim_wrapper = dict(optimizer=dict(lr=0.15))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0, end=6),
     dict(type='CosineAnnealingLR', T_max=54, by_epoch=False, begin=6, end=60),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=60)
+train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=60)
 custom_hooks = [dict(type='GraSSHook', warmup_iters=20)]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
