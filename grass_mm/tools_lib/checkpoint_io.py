@@ -1,7 +1,7 @@
 """Checkpoint file helpers: weights-only loading, atomic saving and content hashes."""
 import hashlib
 import os
-import tempfile
+import uuid
 from pathlib import Path
 from typing import Any, Union
 
@@ -54,25 +54,19 @@ def save_atomically(obj: Any, path: PathLike) -> Path:
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f'output folder does not exist: {path.parent}')
-    fd, tmp_name = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    tmp_name = path.with_name(f'.{path.name}.{uuid.uuid4().hex}.tmp')
+    # O_EXCL: a fresh file; mode 0o666 minus the umask, as open() would create it (mkstemp would use 0600).
+    fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, 'wb') as file:
             torch.save(obj, file)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(tmp_name, 0o666 & ~_current_umask())  # mkstemp creates 0600; use the usual permissions
         os.replace(tmp_name, path)
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp_name.unlink(missing_ok=True)
         raise
     return path
-
-
-def _current_umask() -> int:
-    """Returns the process's umask (read by setting it and restoring it at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def sha256_file(path: PathLike) -> str:

@@ -1,6 +1,7 @@
 """tools/publish_model.py: training state dropped, sha256 prefix in the name, weights unchanged."""
 import hashlib
 import importlib.util
+import os
 import re
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def test_publish_drops_training_state_and_names_by_sha(tmp_path):
     assert re.fullmatch(r'grass_r18_demo-[0-9a-f]{8}\.pth', final.name), final.name
     assert hashlib.sha256(final.read_bytes()).hexdigest()[:8] == final.stem.rsplit('-', 1)[1]
     assert [p.name for p in final.parent.iterdir()] == [final.name]  # no temporary file left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert final.stat().st_mode & 0o777 == 0o666 & ~umask  # like open(), not mkstemp's 0600
     published = torch.load(final, weights_only=True)
     assert set(published) == {'meta', 'state_dict'} and published['meta']['iter'] == 3
     assert all(torch.equal(published['state_dict'][k], v) for k, v in state.items())
