@@ -13,7 +13,6 @@ import torch
 import torch.nn.functional as F
 from skimage import measure
 
-Box = Tuple[int, int, int, int]
 
 
 def upsample(cam: np.ndarray, view_size: Tuple[int, int], how: str = 'cv2') -> np.ndarray:

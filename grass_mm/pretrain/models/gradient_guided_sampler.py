@@ -3,7 +3,6 @@ import math
 from typing import Dict, Sequence, Tuple
 
 import torch
-import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from torch import nn
 
