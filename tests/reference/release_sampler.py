@@ -14,7 +14,6 @@ import torch.nn.functional as F
 from skimage import measure
 
 
-
 def upsample(cam: np.ndarray, view_size: Tuple[int, int], how: str = 'cv2') -> np.ndarray:
     """Bilinear upsampling of one map: ``'cv2'`` as released, or ``'torch'`` (``F.interpolate``)."""
     height, width = view_size
