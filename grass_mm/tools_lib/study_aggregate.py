@@ -1,0 +1,137 @@
+"""Aggregation of a multi-seed study: mean ± std per metric, paired differences, markdown tables.
+
+Input everywhere: ``runs`` = variant -> seed -> metrics, the metrics being one evaluation's dict as written by
+:class:`StudyPipeline` (``mIoU``, ``aAcc``, ``IoU.<class>``; None or NaN for a class absent from labels and
+predictions). Missing values are left out of a statistic, and every statistic records how many values it has.
+"""
+import math
+import statistics
+from typing import Dict, List, Optional, Sequence
+
+Runs = Dict[str, Dict[int, dict]]
+
+
+def _number(value) -> Optional[float]:
+    """A metric value as float, or None when missing or NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def describe(values: Sequence[Optional[float]]) -> dict:
+    """Mean, sample standard deviation (n - 1) and count of the values that are present.
+
+    Args:
+        values (Sequence[float | None]): One value per seed; None or NaN values are left out.
+
+    Returns:
+        dict: ``mean`` (None when no value), ``std`` (None when fewer than two values), ``n`` and ``values``
+        (the values used, in input order).
+    """
+    present = [v for v in (_number(v) for v in values) if v is not None]
+    return dict(mean=statistics.fmean(present) if present else None,
+                std=statistics.stdev(present) if len(present) > 1 else None, n=len(present), values=present)
+
+
+def metric_keys(classes: Sequence[str]) -> List[str]:
+    """The reported metrics: ``mIoU``, ``aAcc`` and ``IoU.<class>`` per class.
+
+    Args:
+        classes (Sequence[str]): Class names in dataset order.
+
+    Returns:
+        list[str]: Metric keys.
+    """
+    return ['mIoU', 'aAcc', *(f'IoU.{name}' for name in classes)]
+
+
+def summarize(runs: Runs, classes: Sequence[str]) -> Dict[str, dict]:
+    """Mean ± std over seeds of every reported metric, per variant.
+
+    Args:
+        runs (dict): Variant -> seed -> metrics.
+        classes (Sequence[str]): Class names.
+
+    Returns:
+        dict: Variant -> ``{'seeds': [...], <metric key>: describe(...)}``.
+    """
+    summary = {}
+    for variant, by_seed in runs.items():
+        seeds = sorted(by_seed)
+        summary[variant] = dict(seeds=seeds)
+        for key in metric_keys(classes):
+            summary[variant][key] = describe([by_seed[s].get(key) for s in seeds])
+    return summary
+
+
+def paired_differences(runs: Runs, pairs: Sequence[Sequence[str]], key: str = 'mIoU') -> Dict[str, dict]:
+    """``a - b`` of one metric per seed that both variants have, then mean ± std of the differences.
+
+    Args:
+        runs (dict): Variant -> seed -> metrics.
+        pairs (Sequence[tuple[str, str]]): ``(a, b)`` variant pairs; pairs with a missing variant are skipped.
+        key (str): The metric. Defaults to 'mIoU'.
+
+    Returns:
+        dict: ``'a - b'`` -> ``describe`` of the differences plus ``seeds`` (the seeds both have).
+    """
+    result = {}
+    for a, b in pairs:
+        if a not in runs or b not in runs:
+            continue
+        seeds = [s for s in sorted(runs[a]) if s in runs[b] and _number(runs[a][s].get(key)) is not None
+                 and _number(runs[b][s].get(key)) is not None]
+        diffs = [float(runs[a][s][key]) - float(runs[b][s][key]) for s in seeds]
+        result[f'{a} - {b}'] = dict(describe(diffs), seeds=seeds)
+    return result
+
+
+def format_stat(stat: dict) -> str:
+    """``mean ± std`` with two decimals; ``mean`` alone for one value; ``n/a`` for none.
+
+    Args:
+        stat (dict): A ``describe`` result.
+
+    Returns:
+        str: The table cell.
+    """
+    if stat['mean'] is None:
+        return 'n/a'
+    return f'{stat["mean"]:.2f}' if stat['std'] is None else f'{stat["mean"]:.2f} ± {stat["std"]:.2f}'
+
+
+def summary_table(summary: Dict[str, dict], classes: Sequence[str], label: str = 'method') -> str:
+    """A markdown table: one row per variant, ``mean ± std`` of every reported metric and the seeds.
+
+    Args:
+        summary (dict): A ``summarize`` result.
+        classes (Sequence[str]): Class names.
+        label (str): Header of the first column. Defaults to 'method'.
+
+    Returns:
+        str: The table.
+    """
+    keys = metric_keys(classes)
+    header = [label, 'seeds', *(key.replace('IoU.', '') for key in keys)]
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+    for variant, stats in summary.items():
+        cells = [variant, ' '.join(map(str, stats['seeds'])), *(format_stat(stats[key]) for key in keys)]
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def differences_table(differences: Dict[str, dict], key: str = 'mIoU') -> str:
+    """A markdown table of paired differences: mean ± std and the per-seed values.
+
+    Args:
+        differences (dict): A ``paired_differences`` result.
+        key (str): The metric's name for the header. Defaults to 'mIoU'.
+
+    Returns:
+        str: The table.
+    """
+    lines = [f'| difference | {key} mean ± std | seeds | per seed |', '|---|---|---|---|']
+    for name, stat in differences.items():
+        per_seed = ', '.join(f'{v:+.2f}' for v in stat['values'])
+        lines.append(f'| {name} | {format_stat(stat)} | {" ".join(map(str, stat["seeds"]))} | {per_seed} |')
+    return '\n'.join(lines)
