@@ -1,0 +1,128 @@
+"""tools/study.py: aggregation over seeds on synthetic metrics, and a tiny end-to-end run on the demo set."""
+import importlib.util
+import json
+import math
+import statistics
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+from grass_mm.tools_lib.study_aggregate import (describe, differences_table, format_stat, paired_differences,
+                                                summarize, summary_table)
+from grass_mm.tools_lib.study_plot import plot_study
+from grass_mm.utils.demo_data import render_demo_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+CLASSES = ['land', 'water']
+PNG = b'\x89PNG\r\n\x1a\n'
+
+
+def metrics(miou, land, water=None):
+    return {'mIoU': miou, 'aAcc': 50.0, 'IoU.land': land, 'IoU.water': water}
+
+
+RUNS = {
+    'grass': {0: metrics(40.0, 60.0, 20.0), 1: metrics(44.0, 62.0, float('nan')), 2: metrics(42.0, 58.0, 26.0)},
+    'random': {0: metrics(30.0, 50.0), 2: metrics(33.0, 52.0)},
+}
+
+
+def test_describe_mean_sample_std_and_missing_values():
+    stat = describe([1.0, None, 3.0, float('nan'), 8.0])
+    assert stat['values'] == [1.0, 3.0, 8.0] and stat['n'] == 3
+    assert stat['mean'] == pytest.approx(4.0) and stat['std'] == pytest.approx(statistics.stdev([1, 3, 8]))
+    assert describe([5.0]) == dict(mean=5.0, std=None, n=1, values=[5.0])
+    assert describe([None]) == dict(mean=None, std=None, n=0, values=[])
+
+
+def test_summarize_per_metric_and_variant():
+    summary = summarize(RUNS, CLASSES)
+    grass, random_init = summary['grass'], summary['random']
+    assert grass['seeds'] == [0, 1, 2] and random_init['seeds'] == [0, 2]
+    assert grass['mIoU']['mean'] == pytest.approx(42.0) and grass['mIoU']['std'] == pytest.approx(2.0)
+    assert grass['IoU.water']['n'] == 2 and grass['IoU.water']['mean'] == pytest.approx(23.0)
+    assert random_init['IoU.water'] == dict(mean=None, std=None, n=0, values=[])
+    assert grass['aAcc']['std'] == 0.0
+
+
+def test_paired_differences_use_common_seeds_only():
+    diffs = paired_differences(RUNS, [('grass', 'random'), ('grass', 'simclr')])
+    assert list(diffs) == ['grass - random']  # simclr did not run: skipped
+    stat = diffs['grass - random']
+    assert stat['seeds'] == [0, 2] and stat['values'] == [10.0, 9.0]
+    assert stat['mean'] == pytest.approx(9.5) and stat['std'] == pytest.approx(math.sqrt(0.5))
+    assert '| grass - random | 9.50 ± 0.71 | 0 2 | +10.00, +9.00 |' in differences_table(diffs)
+
+
+def test_tables_and_cells():
+    assert format_stat(describe([1.0, 2.0])) == '1.50 ± 0.71'
+    assert format_stat(describe([1.0])) == '1.00' and format_stat(describe([])) == 'n/a'
+    table = summary_table(summarize(RUNS, CLASSES), CLASSES, label='method').splitlines()
+    assert table[0] == '| method | seeds | mIoU | aAcc | land | water |'
+    assert table[2] == '| grass | 0 1 2 | 42.00 ± 2.00 | 50.00 ± 0.00 | 60.00 ± 2.00 | 23.00 ± 4.24 |'
+    assert table[3] == '| random | 0 2 | 31.50 ± 2.12 | 50.00 ± 0.00 | 51.00 ± 1.41 | n/a |'
+
+
+def test_plot_writes_a_png_and_refuses_nothing(tmp_path):
+    summary = summarize(RUNS, CLASSES)
+    path = plot_study([('methods', summary), ('ablation', {})], CLASSES, tmp_path / 'study.png')
+    assert path.read_bytes()[:8] == PNG
+    with pytest.raises(ValueError, match='nothing to plot'):
+        plot_study([('methods', {})], CLASSES, tmp_path / 'none.png')
+
+
+def load_study_tool():
+    spec = importlib.util.spec_from_file_location('grass_tools_study', REPO / 'tools' / 'study.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_study(data, work_dir, *extra):
+    return load_study_tool().main([
+        '--data', str(data), '--work-dir', str(work_dir), '--methods', 'grass', '--seeds', '0', '1',
+        '--ablation-ratios', '0.3', '--pretrain-iters', '1', '--finetune-iters', '1', '--view-size', '48',
+        '--crop', '64', '--resize', '64', '--finetune-batch', '2', '--pretrain-cfg-options',
+        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+        'train_dataloader.dataset.pipeline.0.window_size=64', '--finetune-cfg-options', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0', *extra
+    ])
+
+
+def test_study_end_to_end_and_resume(tmp_path, capsys):
+    data = render_demo_dataset(tmp_path / 'data', num_train=2, num_val=1, size=64)
+    work = tmp_path / 'study'
+    assert run_study(data, work) == 0
+    report = json.loads((work / 'results.json').read_text())
+    classes = json.loads((data / 'meta.json').read_text())['classes']
+    main, ablation = report['summary']['main'], report['summary']['ablation']
+    assert list(main) == ['grass'] and list(ablation) == ['r=0.3', 'r=0.5']
+    assert all(stats['seeds'] == [0, 1] and stats['mIoU']['n'] == 2 for stats in [*main.values(), *ablation.values()])
+    # The ablation's r=0.5 row is the main GraSS run; the r=0.3 runs pretrained with that ratio.
+    assert report['runs']['ablation']['r=0.5'] == report['runs']['main']['grass']
+    dumped = work / 'ablation_r0.3' / 'seed1' / 'grass' / 'pretrain_1it_seed1' / 'grass_resnet18_cpu_rsi-folder.py'
+    assert Config.fromfile(str(dumped)).model.sampler.threshold_ratio == 0.3
+    table = (work / 'results.md').read_text()
+    assert '| method | seeds | mIoU | aAcc | ' + ' | '.join(classes) + ' |' in table
+    assert '## Ablation: GraSS threshold ratio r' in table and '\n| r=0.3 | 0 1 | ' in table
+    assert (work / 'results.png').read_bytes()[:8] == PNG
+    # No validation inside the fine-tuning stage: only the evaluation stage measured the val split.
+    finetune_dir = work / 'main' / 'seed0' / 'grass' / 'pretrain_1it_seed0' / 'finetune_frozen_1it'
+    train_logs, eval_logs = list(finetune_dir.glob('2*/2*.log')), list(finetune_dir.glob('eval/2*/2*.log'))
+    assert train_logs and eval_logs
+    assert 'Iter(val)' not in train_logs[0].read_text() and 'Iter(val)' in eval_logs[0].read_text()
+
+    capsys.readouterr()
+    assert run_study(data, work) == 0  # every stage is found and skipped
+    out = capsys.readouterr().out
+    assert 'done in' not in out and out.count('done before, skipped') == 2 * 4 + 2 * 4
+    assert json.loads((work / 'results.json').read_text())['runs'] == report['runs']
+
+
+def test_study_rejects_bad_options(tmp_path, capsys):
+    data = render_demo_dataset(tmp_path / 'data', num_train=1, num_val=1, size=64)
+    assert run_study(data, tmp_path / 'a', '--seeds', '0', '0') == 1
+    assert 'seeds must be distinct' in capsys.readouterr().err
+    assert run_study(data, tmp_path / 'b', '--ablation-ratios', '1.5') == 1
+    assert 'threshold ratios must be in [0, 1)' in capsys.readouterr().err

@@ -1,0 +1,118 @@
+"""Multi-seed study: random init vs SimCLR vs GraSS, same budget and seeds, plus a threshold-ratio ablation.
+
+    python tools/study.py --data ../shared/data/dubai_aerial --work-dir work_dirs/study   # full CPU scale
+    python tools/study.py --data ../shared/data/dubai_aerial --work-dir work_dirs/study_small \\
+        --pretrain-iters 30 --finetune-iters 40 --crop 128 --resize 256              # the smaller run
+
+Every seed runs tools/pipeline.py's stages (pretraining on the train split's images, backbone extraction,
+DeepLabV3+ R18 fine-tuning on the train split, evaluation on the val split) for every method; the ablation
+pretrains GraSS with other threshold ratios r under the same seeds. Writes results.md / results.json /
+results.png (mean ± std over seeds, per-class IoU, paired differences) into the work dir after every run;
+a re-run skips every finished stage. Protocol and measured results: docs/study.md.
+"""
+import argparse
+import sys
+from pathlib import Path
+from typing import List
+
+from mmengine.config import DictAction
+
+from grass_mm.tools_lib.seeded_study import SeededStudy
+
+REPO = Path(__file__).resolve().parents[1]
+PRETRAIN_CONFIGS = {
+    'grass': REPO / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py',
+    'simclr': REPO / 'configs' / 'simclr' / 'simclr_resnet18_cpu_rsi-folder.py',
+}
+FINETUNE_CONFIGS = {
+    'frozen': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' /
+    'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py',
+    'full': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' / 'deeplabv3plus_r18b-d8_cpu-1xb4-200it_rsi-256x256.py',
+}
+
+
+def parse_args(argv: List[str] = None) -> argparse.Namespace:
+    """Parses the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` when None. Defaults to None.
+
+    Returns:
+        argparse.Namespace: The options.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('--data', help='dataset folder in the RSISegDataset layout; default: the demo set')
+    parser.add_argument('--work-dir', required=True, help='output folder (per-seed runs and the results)')
+    parser.add_argument('--methods', nargs='+', default=['grass', 'simclr', 'random'],
+                        choices=[*PRETRAIN_CONFIGS, 'random'], help='methods to compare')
+    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of every method')
+    parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[0.3, 0.7],
+                        help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
+    parser.add_argument('--pretrain-iters', type=int, default=300, help='pretraining iterations')
+    parser.add_argument('--view-size', type=int, default=96, help='pretraining view side (px)')
+    parser.add_argument('--finetune-iters', type=int, default=200, help='fine-tuning iterations')
+    parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
+                        help='frozen backbone (the GraSS protocol) or full fine-tuning')
+    parser.add_argument('--crop', type=int, default=256, help='fine-tuning crop side (px)')
+    parser.add_argument('--resize', type=int, default=512,
+                        help='images are resized to fit RESIZE x RESIZE for evaluation (and around it, ratio '
+                        '0.5-2, for fine-tuning)')
+    parser.add_argument('--finetune-batch', type=int, default=4, help='fine-tuning batch size')
+    parser.add_argument('--pretrain-cfg-options', nargs='+', action=DictAction, default={},
+                        help='further overrides of the pretraining configs')
+    parser.add_argument('--finetune-cfg-options', nargs='+', action=DictAction, default={},
+                        help='further overrides of the fine-tuning config')
+    return parser.parse_args(argv)
+
+
+def stage_options(args: argparse.Namespace) -> tuple:
+    """The config overrides that implement the scale options (the user's overrides win).
+
+    Args:
+        args (argparse.Namespace): The options.
+
+    Returns:
+        tuple: ``(pretrain_options, finetune_options)``.
+    """
+    pretrain = {'train_dataloader.dataset.pipeline.1.transforms.0.0.scale': args.view_size,
+                **args.pretrain_cfg_options}
+    finetune = {
+        'train_dataloader.batch_size': args.finetune_batch,
+        'train_dataloader.dataset.dataset.pipeline.2.scale': (args.resize, args.resize),
+        'train_dataloader.dataset.dataset.pipeline.3.crop_size': (args.crop, args.crop),
+        'model.data_preprocessor.size': (args.crop, args.crop),
+        'val_dataloader.dataset.pipeline.1.scale': (args.resize, args.resize),
+        # no validation inside the fine-tuning stage: the evaluation stage measures the same checkpoint
+        'train_cfg.val_begin': args.finetune_iters + 1,
+        **args.finetune_cfg_options}
+    return pretrain, finetune
+
+
+def main(argv: List[str] = None) -> int:
+    """Runs the study.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` when None. Defaults to None.
+
+    Returns:
+        int: The exit status (0 on success, 1 on bad input).
+    """
+    args = parse_args(argv)
+    pretrain_options, finetune_options = stage_options(args)
+    try:
+        study = SeededStudy(
+            args.work_dir, PRETRAIN_CONFIGS, FINETUNE_CONFIGS[args.finetune], args.data, args.methods,
+            seeds=args.seeds, ablation_ratios=args.ablation_ratios, finetune_mode=args.finetune,
+            pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters,
+            pretrain_options=pretrain_options, finetune_options=finetune_options)
+        study.run()
+    except (FileNotFoundError, ValueError) as error:
+        print(f'study: error: {error}', file=sys.stderr)
+        return 1
+    print(f'study: wrote {Path(args.work_dir) / "results.md"}, results.json, results.png')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
