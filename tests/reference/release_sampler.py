@@ -14,32 +14,22 @@ import torch.nn.functional as F
 from skimage import measure
 
 
-def upsample(cam: np.ndarray, view_size: Tuple[int, int], how: str = 'cv2') -> np.ndarray:
-    """Bilinear upsampling of one map: ``'cv2'`` as released, or ``'torch'`` (``F.interpolate``)."""
-    height, width = view_size
-    if how == 'cv2':
-        return cv2.resize(np.ascontiguousarray(cam, dtype=np.float32), (width, height))
-    up = F.interpolate(torch.from_numpy(cam).float()[None, None], size=(height, width), mode='bilinear',
-                       align_corners=False)
-    return up[0, 0].numpy()
-
-
-def release_box(cam: np.ndarray, view_size: Tuple[int, int], ratio: float = 0.5, how: str = 'cv2') -> Dict:
+def release_box(cam: np.ndarray, view_size: Tuple[int, int], ratio: float = 0.5, peak: bool = True) -> Dict:
     """Box of one map by the release's rule, and by the peak rule.
 
     Args:
         cam (np.ndarray): (h, w) Grad-CAM map.
         view_size (tuple[int, int]): (H, W) of the view.
         ratio (float): Threshold ratio. Defaults to 0.5.
-        how (str): Upsampling, see :func:`upsample`. Defaults to 'cv2'.
+        peak (bool): Also find the peak rule's box (work the release did not do). Defaults to True.
 
     Returns:
-        dict: ``box`` (release rule) and ``peak_box`` (component holding the first arg-max), both
-        ``(r0, r1, c0, c1)`` and the whole view for degenerate maps; ``degenerate``; ``holds_peak``
-        (whether the release's component contains the first arg-max).
+        dict: ``box`` (release rule), ``(r0, r1, c0, c1)``, the whole view for degenerate maps;
+        ``degenerate``; with ``peak``, also ``peak_box`` (the component holding the first arg-max) and
+        ``holds_peak`` (whether the release's component contains the first arg-max).
     """
     height, width = view_size
-    headmap = upsample(cam, view_size, how)
+    headmap = cv2.resize(np.ascontiguousarray(cam, dtype=np.float32), (width, height))
     max_v, min_v = np.max(headmap), np.min(headmap)
     length = max_v - min_v
     # The release compared with a float64 threshold that NumPy 1.x rounded to float32; written explicitly.
@@ -52,15 +42,18 @@ def release_box(cam: np.ndarray, view_size: Tuple[int, int], ratio: float = 0.5,
         if value >= best:
             best, chosen, box = value, region.label, (r0, r1, c0, c1)
     degenerate = chosen is None or best == min_v
+    if degenerate:
+        box = (0, height, 0, width)
+    result = dict(box=tuple(int(v) for v in box), degenerate=degenerate)
+    if not peak:
+        return result
     pr, pc = np.unravel_index(np.argmax(headmap), headmap.shape)
     peak_label = label_image[pr, pc]
     peak_box = (0, height, 0, width)
     if not degenerate and peak_label > 0:
         rows, cols = np.nonzero(label_image == peak_label)
         peak_box = (rows.min(), rows.max() + 1, cols.min(), cols.max() + 1)
-    if degenerate:
-        box = (0, height, 0, width)
-    return dict(box=tuple(int(v) for v in box), peak_box=tuple(int(v) for v in peak_box), degenerate=degenerate,
+    return dict(result, peak_box=tuple(int(v) for v in peak_box),
                 holds_peak=bool(not degenerate and peak_label == chosen))
 
 
@@ -73,12 +66,12 @@ def release_sample(views: torch.Tensor, cams: torch.Tensor, ratio: float = 0.5) 
         ratio (float): Threshold ratio. Defaults to 0.5.
 
     Returns:
-        list[dict]: :func:`release_box` results, one per view.
+        list[dict]: :func:`release_box` results (release rule only), one per view.
     """
     height, width = views.shape[-2:]
     results = []
     for i in range(views.size(0)):
-        result = release_box(cams[i].detach().cpu().numpy(), (height, width), ratio)
+        result = release_box(cams[i].detach().cpu().numpy(), (height, width), ratio, peak=False)
         if not result['degenerate']:
             r0, r1, c0, c1 = result['box']
             cut = views[i:i + 1, :, r0:r1, c0:c1].clone()
