@@ -178,12 +178,15 @@ def region_boxes(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: s
 
     Returns:
         tuple[torch.Tensor]: (B, 4) long boxes on ``cam.device`` (the whole map where degenerate) and (B,)
-        bool degenerate flags (NaN/inf, or no pixel above the threshold, e.g. a constant map).
+        bool degenerate flags (NaN/inf, a constant map, or no pixel above the threshold).
     """
     height, width = size
     on_cpu = cam.device.type == 'cpu'
     up, peak, padded, degenerate = (_cpu_masks if on_cpu else _torch_masks)(cam.detach(), size, ratio)
     up, peak, padded, degenerate = (torch.as_tensor(x) for x in (up, peak, padded, degenerate))
+    # A constant map is degenerate even when bilinear upsampling adds 1-ulp noise to it.
+    flat = cam.detach().flatten(1)
+    degenerate = degenerate | (flat.amax(1) == flat.amin(1)).to(degenerate.device)
     maxmask = None
     if rule == 'release':
         maxmask = (up == up.gather(1, peak[:, None])).view(-1, height, width)
