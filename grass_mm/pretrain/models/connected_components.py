@@ -1,17 +1,16 @@
 """Region boxes of a batch of Grad-CAM maps: upsample, threshold, 8-connected component, box; batched.
 
-Upsampling is bilinear with half-pixel centres (align_corners=False): ``F.interpolate`` on accelerators,
-one multi-channel OpenCV resize per chunk of maps on the CPU (4x faster; OpenCV is what the release used,
-its multi-channel path differs from its single-channel one in the last bits only). The masks then sit in
-one ``(B, H + 1, W)`` uint8 array whose last row is 0 in every map: seen as one ``(B * (H + 1), W)`` image
-the maps never touch, so OpenCV labels them in one call; SciPy labels the stack in one call with a 3x3x3
-structuring element whose outer planes are zero; the torch labeller (any device, no host round trip for
-data) labels all maps at once.
+Upsampling is bilinear, align_corners=False: ``F.interpolate`` on accelerators, one multi-channel OpenCV
+resize per chunk of maps on the CPU (4x faster; the release used OpenCV too, whose multi-channel path
+differs from its single-channel one in the last bits only). Masks sit in one ``(B, H + 1, W)`` uint8 array
+whose last row is 0 in every map: as one ``(B * (H + 1), W)`` image the maps never touch, so OpenCV labels
+them in one call; SciPy labels the stack in one call with a 3x3x3 structuring element whose outer planes
+are zero; the torch labeller (any device, no host round trip for data) labels all maps at once.
 
-Rules (the peak is the first arg-max of the upsampled map, row-major):
-``'peak'``: the component holding the peak; ``'release'``: the GraSS release's rule, the component whose
-bounding box holds a maximum position, ties to the later label (first pixel later in raster order).
-Boxes are ``(r0, r1, c0, c1)``, half-open, in map coordinates.
+Rules (the peak is the first arg-max of the upsampled map, row-major): ``'peak'``: the component holding
+the peak; ``'release'``: the GraSS release's rule, the component whose bounding box holds a maximum
+position, ties to the later label (first pixel later in raster order). Boxes are ``(r0, r1, c0, c1)``,
+half-open, in map coordinates.
 """
 from typing import Optional, Tuple
 
@@ -29,7 +28,7 @@ def torch_labels(mask: torch.Tensor, check_every: int = 2) -> torch.Tensor:
 
     Every foreground pixel refers to a pixel of its component (encoded as ``H * W - index``, larger is
     earlier). A round pools the 3x3 neighbourhood, hooks the best neighbour into the pixel's reference
-    (scatter-max) and jumps pointers twice; smooth blobs converge in about ten rounds.
+    (scatter-max) and jumps pointers twice; smooth blobs and a serpentine converge in about ten rounds.
 
     Args:
         mask (torch.Tensor): Foreground, (B, H, W) bool, with ``H * W < 2 ** 24``.
@@ -39,8 +38,7 @@ def torch_labels(mask: torch.Tensor, check_every: int = 2) -> torch.Tensor:
         torch.Tensor: (B, H * W) long: 0 on the background, else 1 + the row-major index of the first
         pixel of the pixel's component.
     """
-    batch, height, width = mask.shape
-    n = height * width
+    (batch, height, width), n = mask.shape, mask[0].numel()
     if n >= 2 ** 24:
         raise ValueError(f'torch_labels: maps of {height}x{width} pixels exceed the exact float32 range')
     fg = mask.reshape(batch, n).float()
@@ -56,18 +54,9 @@ def torch_labels(mask: torch.Tensor, check_every: int = 2) -> torch.Tensor:
             return torch.where(fg > 0, n - lab.long() + 1, 0)
 
 
-def release_pick(maps: torch.Tensor, key: torch.Tensor, eligible: torch.Tensor, batch: int) -> torch.Tensor:
-    """The release's rule: per map, the eligible component (box holding a maximum) with the largest key.
-
-    Args:
-        maps (torch.Tensor): (m,) long map index of each component.
-        key (torch.Tensor): (m,) long raster index of each component's first pixel in its map.
-        eligible (torch.Tensor): (m,) bool, whether the component's box holds a maximum position.
-        batch (int): Number of maps.
-
-    Returns:
-        torch.Tensor: (B,) long chosen components (0 where none is eligible).
-    """
+def _release_pick(maps: torch.Tensor, key: torch.Tensor, eligible: torch.Tensor, batch: int) -> torch.Tensor:
+    """The release's rule over m components (their map, first-pixel raster index, whether their box holds a
+    maximum): per map the eligible one with the largest key; (B,) indices, 0 where none is eligible."""
     score = torch.where(eligible, key, -1)
     best = score.new_full((batch, ), -1).scatter_reduce(0, maps, score, 'amax')
     chosen = (score == best[maps]) & (score >= 0)
@@ -77,16 +66,14 @@ def release_pick(maps: torch.Tensor, key: torch.Tensor, eligible: torch.Tensor, 
 
 def _torch_boxes(mask: torch.Tensor, peak: torch.Tensor, maxmask: Optional[torch.Tensor]) -> torch.Tensor:
     batch, height, width = mask.shape
-    n, dev = height * width, mask.device
-    lab = torch_labels(mask)
+    n, dev, lab = height * width, mask.device, torch_labels(mask)
     if maxmask is None:
         comp = (lab == lab.gather(1, peak[:, None])).view(batch, height, width)
         rows, cols = comp.any(2).int(), comp.any(1).int()
         return torch.stack([rows.argmax(1), height - rows.flip(1).argmax(1),
                             cols.argmax(1), width - cols.flip(1).argmax(1)], 1)
-    pix = torch.arange(n, device=dev)
+    pix, fg = torch.arange(n, device=dev), (lab > 0).flatten()
     slot = (torch.arange(batch, device=dev)[:, None] * n + (lab - 1).clamp(min=0)).flatten()
-    fg = (lab > 0).flatten()
     table = torch.stack([torch.arange(batch, device=dev).repeat_interleave(n), torch.full_like(slot, height),
                          torch.zeros_like(slot), torch.full_like(slot, width), torch.zeros_like(slot)], 1)
     coords = (pix // width, pix // width + 1, pix % width, pix % width + 1)
@@ -95,10 +82,10 @@ def _torch_boxes(mask: torch.Tensor, peak: torch.Tensor, maxmask: Optional[torch
     sat = F.pad(maxmask.int().cumsum(1).cumsum(2), (1, 0, 1, 0)).flatten(1)  # summed-area tables
     b, r0, r1, c0, c1, w1 = *table.unbind(1), width + 1
     hits = (sat[b, r1 * w1 + c1] - sat[b, r0 * w1 + c1] - sat[b, r1 * w1 + c0] + sat[b, r0 * w1 + c0]) > 0
-    return table[release_pick(b, pix.repeat(batch), hits & (lab == pix + 1).flatten(), batch), 1:]
+    return table[_release_pick(b, pix.repeat(batch), hits & (lab == pix + 1).flatten(), batch), 1:]
 
 
-def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[np.ndarray], backend: str) -> torch.Tensor:
+def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[np.ndarray], backend: str) -> np.ndarray:
     batch, rows_per_map, width = padded.shape
     if backend == 'opencv':
         flat = padded.reshape(batch * rows_per_map, width)
@@ -119,8 +106,8 @@ def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[np.ndarra
     if maxmask is None:
         comp = labels == labels[np.arange(batch), peak // width, peak % width][:, None, None]
         rows, cols = comp.any(2), comp.any(1)
-        return torch.from_numpy(np.stack([rows.argmax(1), rows_per_map - rows[:, ::-1].argmax(1),
-                                          cols.argmax(1), width - cols[:, ::-1].argmax(1)], 1).astype(np.int64))
+        return np.stack([rows.argmax(1), rows_per_map - rows[:, ::-1].argmax(1), cols.argmax(1),
+                         width - cols[:, ::-1].argmax(1)], 1).astype(np.int64)
     first_cols = (labels[table[:, 0], table[:, 1]] == np.arange(len(table))[:, None]).argmax(1)
     mb, mr, mc = np.nonzero(maxmask)  # maximum positions, by map; test every (component, position) pair
     starts, counts = np.searchsorted(mb, np.arange(batch)), np.bincount(mb, minlength=batch)
@@ -129,10 +116,9 @@ def _cpu_boxes(padded: np.ndarray, peak: np.ndarray, maxmask: Optional[np.ndarra
     pos = np.arange(len(comp)) - np.repeat(np.cumsum(per_comp) - per_comp - starts[table[:, 0]], per_comp)
     inside = ((mr[pos] >= table[comp, 1]) & (mr[pos] < table[comp, 2]) & (mc[pos] >= table[comp, 3]) &
               (mc[pos] < table[comp, 4]))
-    hits = np.bincount(comp[inside], minlength=len(table)) > 0
-    hits[0] = False  # the background
-    pick = release_pick(*(torch.from_numpy(x) for x in (table[:, 0], table[:, 1] * width + first_cols, hits)), batch)
-    return torch.from_numpy(table[pick.numpy(), 1:])
+    hits = (np.bincount(comp[inside], minlength=len(table)) > 0) & (np.arange(len(table)) > 0)  # 0: background
+    pick = _release_pick(*(torch.from_numpy(x) for x in (table[:, 0], table[:, 1] * width + first_cols, hits)), batch)
+    return table[pick.numpy(), 1:]
 
 
 def _cpu_masks(cam: torch.Tensor, size: Tuple[int, int], ratio: float) -> Tuple[np.ndarray, ...]:
@@ -164,9 +150,28 @@ def _torch_masks(cam: torch.Tensor, size: Tuple[int, int], ratio: float) -> Tupl
     return up, peak, padded, degenerate
 
 
+def _cpu_chunk(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: str, backend: str) -> Tuple:
+    up, peak, padded, degenerate = _cpu_masks(cam, size, ratio)
+    maxmask = (up == up[np.arange(len(up)), peak][:, None]).reshape(padded[:, :-1].shape) if rule == 'release' else None
+    if backend != 'torch':
+        return _cpu_boxes(padded, peak, maxmask, backend), degenerate
+    maxmask = None if maxmask is None else torch.from_numpy(maxmask)
+    return _torch_boxes(torch.from_numpy(padded[:, :-1]).bool(), torch.from_numpy(peak), maxmask).numpy(), degenerate
+
+
+def _device_regions(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: str, backend: str) -> Tuple:
+    up, peak, padded, degenerate = _torch_masks(cam, size, ratio)
+    maxmask = (up == up.gather(1, peak[:, None])).view(padded[:, :-1].shape) if rule == 'release' else None
+    if backend == 'torch':
+        return _torch_boxes(padded[:, :-1].bool(), peak, maxmask), degenerate
+    maxmask = None if maxmask is None else maxmask.cpu().numpy()
+    return torch.from_numpy(_cpu_boxes(padded.cpu().numpy(), peak.cpu().numpy(), maxmask, backend)).to(cam.device), \
+        degenerate
+
+
 def region_boxes(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: str = 'peak',
-                 backend: str = 'opencv') -> Tuple[torch.Tensor, torch.Tensor]:
-    """Box of the thresholded region of every map (at most 512 maps at once on the CPU).
+                 backend: str = 'opencv', chunk: int = 512) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Box of the thresholded region of every map.
 
     Args:
         cam (torch.Tensor): (B, h, w) maps.
@@ -175,25 +180,21 @@ def region_boxes(cam: torch.Tensor, size: Tuple[int, int], ratio: float, rule: s
             NumPy 1.x comparison did.
         rule (str): ``'peak'`` or ``'release'``. Defaults to 'peak'.
         backend (str): ``'opencv'``, ``'scipy'`` or ``'torch'``. Defaults to 'opencv'.
+        chunk (int): Maps handled at once on the CPU, at most 512 (OpenCV's channel limit); other devices
+            take all maps at once. Defaults to 512.
 
     Returns:
         tuple[torch.Tensor]: (B, 4) long boxes on ``cam.device`` (the whole map where degenerate) and (B,)
         bool degenerate flags (NaN/inf, a constant map, or no pixel above the threshold).
     """
-    height, width = size
-    on_cpu = cam.device.type == 'cpu'
-    up, peak, padded, degenerate = (_cpu_masks if on_cpu else _torch_masks)(cam.detach(), size, ratio)
-    up, peak, padded, degenerate = (torch.as_tensor(x) for x in (up, peak, padded, degenerate))
-    # A constant map is degenerate even when bilinear upsampling adds 1-ulp noise to it.
-    flat = cam.detach().flatten(1)
-    degenerate = degenerate | (flat.amax(1) == flat.amin(1)).to(degenerate.device)
-    maxmask = None
-    if rule == 'release':
-        maxmask = (up == up.gather(1, peak[:, None])).view(-1, height, width)
-    if backend == 'torch':
-        boxes = _torch_boxes(padded[:, :height].bool(), peak, maxmask)
+    cam = cam.detach()
+    if cam.device.type == 'cpu':
+        parts = [_cpu_chunk(cam[s:s + chunk], size, ratio, rule, backend) for s in range(0, len(cam), chunk)]
+        boxes, degenerate = (torch.from_numpy(np.concatenate(p)) for p in zip(*parts))
     else:
-        maxmask = None if maxmask is None else maxmask.cpu().numpy()
-        boxes = _cpu_boxes(padded.cpu().numpy(), peak.cpu().numpy(), maxmask, backend)
-    whole = torch.tensor([0, height, 0, width], device=cam.device)
-    return torch.where(degenerate[:, None].to(cam.device), whole, boxes.to(cam.device)), degenerate.to(cam.device)
+        boxes, degenerate = _device_regions(cam, size, ratio, rule, backend)
+    # A constant map is degenerate even when bilinear upsampling adds 1-ulp noise to it.
+    flat = cam.flatten(1)
+    degenerate = degenerate | (flat.amax(1) == flat.amin(1))
+    whole = torch.tensor([0, size[0], 0, size[1]], device=cam.device)
+    return torch.where(degenerate[:, None], whole, boxes), degenerate

@@ -114,11 +114,9 @@ class GradientGuidedSampler(nn.Module):
             raise ValueError(f'GradientGuidedSampler.locate: cam must be (B, h, w), got {tuple(cam.shape)}')
         (hm, wm), (height, width) = (int(s) for s in map_size), (int(s) for s in view_size)
         backend = self.backend if self.backend != 'auto' else 'opencv' if cam.device.type == 'cpu' else 'torch'
-        step = cam.size(0) if cam.device.type != 'cpu' else min(512, max(1, CPU_CHUNK_PIXELS // (hm * wm)))
+        chunk = min(512, max(1, CPU_CHUNK_PIXELS // (hm * wm)))
         with torch.no_grad():
-            parts = [region_boxes(cam[s:s + step], (hm, wm), self.threshold_ratio, self.region_rule, backend)
-                     for s in range(0, cam.size(0), step)]
-        boxes, degenerate = (torch.cat(p) for p in zip(*parts))
+            boxes, degenerate = region_boxes(cam, (hm, wm), self.threshold_ratio, self.region_rule, backend, chunk)
         r0, r1, c0, c1 = boxes.unbind(1)
         r0, r1 = torch.div(r0 * height, hm, rounding_mode='floor'), -torch.div(-r1 * height, hm, rounding_mode='floor')
         c0, c1 = torch.div(c0 * width, wm, rounding_mode='floor'), -torch.div(-c1 * width, wm, rounding_mode='floor')
