@@ -7,7 +7,7 @@ from mmpretrain.registry import MODELS
 from scipy import ndimage
 
 from grass_mm.pretrain.models import GradientGuidedSampler
-from grass_mm.pretrain.models.connected_components import _torch_boxes, _torch_masks, torch_labels
+from grass_mm.pretrain.models.connected_components import _device_regions, torch_labels
 from tests.reference.release_sampler import release_box, release_sample
 
 
@@ -186,14 +186,13 @@ def test_bad_shapes_raise():
         GradientGuidedSampler().locate(torch.ones(2, 1, 3, 3), (8, 8), (8, 8))
 
 
-def test_accelerator_path_agrees_with_the_reference():
-    """The tensor-only path (F.interpolate + torch labelling) run on the CPU, and on CUDA when present."""
+@pytest.mark.parametrize('rule,key', [('peak', 'peak_box'), ('release', 'box')])
+def test_accelerator_path_agrees_with_the_reference(rule, key):
+    """The code path of non-CPU devices (F.interpolate, any labeller), run on the CPU, and on CUDA if present."""
     cams = random_maps(128, 7, 7, 9)
-    expected = torch.tensor([release_box(c.numpy(), (224, 224))['peak_box'] for c in cams])
-    _, peak, padded, degenerate = _torch_masks(cams, (224, 224), 0.5)
-    boxes = _torch_boxes(padded[:, :224].bool(), peak, None)
-    found = [torch.where(degenerate[:, None], torch.tensor([0, 224, 0, 224]), boxes)]
+    expected = torch.tensor([release_box(c.numpy(), (224, 224))[key] for c in cams])
+    found = [_device_regions(cams, (224, 224), 0.5, rule, backend)[0] for backend in ('torch', 'opencv', 'scipy')]
     if torch.cuda.is_available():
-        found.append(GradientGuidedSampler().locate(cams.cuda(), (224, 224), (224, 224))[0].cpu())
+        found.append(GradientGuidedSampler(region_rule=rule).locate(cams.cuda(), (224, 224), (224, 224))[0].cpu())
     for boxes in found:  # F.interpolate and cv2.resize differ in the last bits (all equal on these maps here)
         assert (boxes == expected).all(1).float().mean() >= 0.99
