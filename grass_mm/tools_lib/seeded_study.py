@@ -121,12 +121,15 @@ class SeededStudy:
         by_ratio = dict(sorted(self.ablation.items(), key=lambda item: float(item[0][2:])))  # 'r=<ratio>'
         main, ablation = summarize(self.main, self.classes), summarize(by_ratio, self.classes)
         differences = paired_differences(self.main, pairs)
+        ablation_differences = paired_differences(
+            by_ratio, [(f'r={r:g}', f'r={base_ratio:g}') for r in self.ratios if r != base_ratio])
         settings = dict(data=str(self.data), methods=self.methods, seeds=self.seeds,
                         finetune_config=str(self.finetune_config), base_threshold_ratio=base_ratio,
                         ablation_ratios=self.ratios,
                         **{k: (v if isinstance(v, (int, float, str)) else repr(v)) for k, v in self.kwargs.items()})
         report = dict(settings=settings, classes=self.classes, runs=dict(main=self.main, ablation=by_ratio),
-                      summary=dict(main=main, ablation=ablation), paired_differences=differences)
+                      summary=dict(main=main, ablation=ablation), paired_differences=differences,
+                      ablation_paired_differences=ablation_differences)
         (self.work_dir / 'results.json').write_text(json.dumps(report, indent=1))
         lines = ['# GraSS study: mean ± std over seeds, DeepLabV3+ on the validation split', '',
                  *(f'- {key}: {value}' for key, value in settings.items()), '',
@@ -134,7 +137,8 @@ class SeededStudy:
                  '## Methods', '', summary_table(main, self.classes), '',
                  '## Paired differences (same seed)', '', differences_table(differences)]
         if ablation:
-            lines += ['', '## Ablation: GraSS threshold ratio r', '', summary_table(ablation, self.classes, 'r')]
+            lines += ['', '## Ablation: GraSS threshold ratio r', '', summary_table(ablation, self.classes, 'r'), '',
+                      differences_table(ablation_differences)]
         (self.work_dir / 'results.md').write_text('\n'.join(lines) + '\n')
         plot_study([('methods (mean ± std over seeds)', main), ('GraSS threshold ratio r', ablation)], self.classes,
                    self.work_dir / 'results.png')

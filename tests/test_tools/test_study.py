@@ -101,6 +101,7 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     assert all(stats['seeds'] == [0, 1] and stats['mIoU']['n'] == 2 for stats in [*main.values(), *ablation.values()])
     # The ablation's r=0.5 row is the main GraSS run; the r=0.3 runs pretrained with that ratio.
     assert report['runs']['ablation']['r=0.5'] == report['runs']['main']['grass']
+    assert report['ablation_paired_differences']['r=0.3 - r=0.5']['seeds'] == [0, 1]
     dumped = work / 'ablation_r0.3' / 'seed1' / 'grass' / 'pretrain_1it_seed1' / 'grass_resnet18_cpu_rsi-folder.py'
     assert Config.fromfile(str(dumped)).model.sampler.threshold_ratio == 0.3
     table = (work / 'results.md').read_text()
