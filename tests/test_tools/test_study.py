@@ -85,8 +85,9 @@ def run_study(data, work_dir, *extra):
         '--ablation-ratios', '0.3', '--pretrain-iters', '1', '--finetune-iters', '1', '--view-size', '48',
         '--crop', '64', '--resize', '64', '--finetune-batch', '2', '--pretrain-cfg-options',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-        'train_dataloader.dataset.pipeline.0.window_size=64', '--finetune-cfg-options', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0', *extra
+        'train_dataloader.dataset.pipeline.0.window_size=64', '--finetune-cfg-options',
+        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
+        *extra
     ])
 
 
