@@ -17,7 +17,7 @@ def scale_iterations(cfg: Config, iters: int) -> Config:
 
     Param-scheduler ``begin``/``end``/``T_max``, hooks' ``warmup_iters`` (GraSS's ID -> GS switch) and the
     checkpoint interval are multiplied by ``iters / old max_iters`` and rounded (a scheduler keeps at least
-    one iteration); the last checkpoint is always saved (mmengine's ``save_last``).
+    two iterations); the last checkpoint is always saved (mmengine's ``save_last``).
 
     Args:
         cfg (Config): An iteration-based config (``train_cfg.max_iters``), changed in place.
@@ -40,7 +40,8 @@ def scale_iterations(cfg: Config, iters: int) -> Config:
         begin = round(scheduler.get('begin', 0) * factor)
         scheduler.begin = begin
         if isinstance(scheduler.get('end'), int):
-            scheduler.end = max(begin + 1, round(scheduler.end * factor))
+            # at least 2 steps: a 1-step LinearLR never reaches its end factor and leaves the lr at start_factor
+            scheduler.end = max(begin + 2, round(scheduler.end * factor))
         if isinstance(scheduler.get('T_max'), int):
             scheduler.T_max = max(1, round(scheduler.T_max * factor))
     for hook in cfg.get('custom_hooks', []):

@@ -52,3 +52,22 @@ def test_finetune_and_evaluation_configs(tmp_path):
     ev = evaluation_config(cfg, tmp_path / 'ft' / 'iter_10.pth', tmp_path / 'ev', 'ev')
     assert (ev.load_from, ev.resume, ev.model.backbone.init_cfg) == (str(tmp_path / 'ft' / 'iter_10.pth'), False, None)
     assert cfg.model.backbone.init_cfg is not None  # the fine-tuning config is not changed
+
+
+def test_short_schedules_still_finish_the_lr_warmup():
+    """A warm-up scaled to one step would leave LinearLR at start_factor for the whole run."""
+    import torch
+    from mmengine.optim.scheduler import CosineAnnealingLR, LinearLR
+
+    cfg = scale_iterations(Config.fromfile(str(GRASS_CPU)), 12)
+    optimizer = torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.15)
+    kinds = dict(LinearLR=LinearLR, CosineAnnealingLR=CosineAnnealingLR)
+    schedulers = [kinds[s['type']](optimizer, **{k: v for k, v in s.items() if k != 'type'})
+                  for s in cfg.param_scheduler]
+    lrs = []
+    for _ in range(12):
+        lrs.append(optimizer.param_groups[0]['lr'])
+        optimizer.step()
+        for scheduler in schedulers:
+            scheduler.step()
+    assert max(lrs) == pytest.approx(0.15)
