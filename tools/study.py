@@ -19,16 +19,8 @@ from mmengine.config import DictAction
 
 from grass_mm.tools_lib.seeded_study import SeededStudy
 
-REPO = Path(__file__).resolve().parents[1]
-PRETRAIN_CONFIGS = {
-    'grass': REPO / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py',
-    'simclr': REPO / 'configs' / 'simclr' / 'simclr_resnet18_cpu_rsi-folder.py',
-}
-FINETUNE_CONFIGS = {
-    'frozen': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' /
-    'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py',
-    'full': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' / 'deeplabv3plus_r18b-d8_cpu-1xb4-200it_rsi-256x256.py',
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS  # noqa: E402  (the same CPU configs as the pipeline)
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
