@@ -52,7 +52,7 @@ if ! "$PY" -c "import mmcv, mmcv.ops; assert mmcv.__version__ == '$mmcv_ver'" >/
     rm -rf "$tmp_dir"
   fi
   "${PIP[@]}" --no-deps "$wheel_dir"/mmcv-"$mmcv_ver"-*.whl
-  "${PIP[@]}" addict packaging Pillow pyyaml yapf "$(pin numpy)" "$(pin opencv-python)"
+  "${PIP[@]}" addict packaging Pillow pyyaml yapf "$(pin mmengine)" "$(pin numpy)" "$(pin opencv-python)"
 fi
 
 # 3. the rest of the stack, then the project itself in editable mode.
