@@ -75,6 +75,34 @@ def check_members(zip_path: Path, found: Dict[str, str], keys: Sequence[str],
     return [f'{zip_path} has no member {expected_name(key)}' for key in keys if key not in found]
 
 
+def plan_jobs(dataset: str, splits: Dict[str, List[str]], image_zip: Path, image_pattern: str,
+              image_name: Callable[[str], str], label_zip: Path, label_pattern: str,
+              label_name: Callable[[str], str]) -> List[dict]:
+    """Indexes both archives, names every missing member, and returns one conversion job per tile.
+
+    Args:
+        dataset (str): Name used in the error message, e.g. 'Potsdam'.
+        splits (dict): Split name -> tile keys.
+        image_zip (Path): Archive of the images.
+        image_pattern (str): Regex whose group 1 is the tile key, searched in the image members.
+        image_name (Callable[[str], str]): Expected image member name of a key (for the error message).
+        label_zip (Path): Archive of the colour labels.
+        label_pattern (str): Regex whose group 1 is the tile key, searched in the label members.
+        label_name (Callable[[str], str]): Expected label member name of a key.
+
+    Returns:
+        list[dict]: Jobs for :func:`convert_tiles`; training tiles also become pretraining tiles.
+    """
+    images, labels = index_zip(image_zip, image_pattern), index_zip(label_zip, label_pattern)
+    keys = [key for split_keys in splits.values() for key in split_keys]
+    missing = check_members(image_zip, images, keys, image_name) + check_members(label_zip, labels, keys, label_name)
+    if missing:
+        raise SystemExit(f'the {dataset} archives are incomplete:\n  ' + '\n  '.join(missing))
+    return [dict(key=key, split=split, image_zip=image_zip, image_member=images[key], label_zip=label_zip,
+                 label_member=labels[key], pretrain=split == 'train')
+            for split, split_keys in splits.items() for key in split_keys]
+
+
 def read_tif(archive: zipfile.ZipFile, member: str) -> np.ndarray:
     """Reads a TIFF member of an open zip into memory."""
     return tifffile.imread(io.BytesIO(archive.read(member)))

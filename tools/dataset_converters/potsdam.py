@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from isprs_tiles import check_members, convert_tiles, index_zip  # noqa: E402
+from isprs_tiles import convert_tiles, plan_jobs  # noqa: E402
 
 SPLITS = {
     'train': ['2_10', '2_11', '2_12', '3_10', '3_11', '3_12', '4_10', '4_11', '4_12', '5_10', '5_11',
@@ -68,16 +68,10 @@ def main(argv=None) -> None:
     image_zip, label_zip = zip_dir / args.image_zip, zip_dir / args.label_zip
     suffix = IMAGE_SUFFIX[args.image_zip]
     label_tail = '_noBoundary' if 'noBoundary' in args.label_zip else ''
-    images = index_zip(image_zip, rf'(?:^|/)top_potsdam_(\d+_\d+)_{suffix}\.tif$')
-    labels = index_zip(label_zip, rf'(?:^|/)top_potsdam_(\d+_\d+)_label{label_tail}\.tif$')
-    keys = SPLITS['train'] + SPLITS['val']
-    missing = check_members(image_zip, images, keys, lambda k: f'top_potsdam_{k}_{suffix}.tif')
-    missing += check_members(label_zip, labels, keys, lambda k: f'top_potsdam_{k}_label{label_tail}.tif')
-    if missing:
-        raise SystemExit('the Potsdam archives are incomplete:\n  ' + '\n  '.join(missing))
-    jobs = [dict(key=key, split=split, image_zip=image_zip, image_member=images[key], label_zip=label_zip,
-                 label_member=labels[key], pretrain=split == 'train')
-            for split, split_keys in SPLITS.items() for key in split_keys]
+    jobs = plan_jobs('Potsdam', SPLITS, image_zip, rf'(?:^|/)top_potsdam_(\d+_\d+)_{suffix}\.tif$',
+                     lambda k: f'top_potsdam_{k}_{suffix}.tif', label_zip,
+                     rf'(?:^|/)top_potsdam_(\d+_\d+)_label{label_tail}\.tif$',
+                     lambda k: f'top_potsdam_{k}_label{label_tail}.tif')
     convert_tiles(Path(args.out_dir), jobs, args.clip_size, args.stride, not args.no_pretrain_tiles)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from isprs_tiles import check_members, convert_tiles, index_zip  # noqa: E402
+from isprs_tiles import convert_tiles, plan_jobs  # noqa: E402
 
 SPLITS = {
     'train': ['area1', 'area11', 'area13', 'area15', 'area17', 'area21', 'area23', 'area26', 'area28',
@@ -71,16 +71,9 @@ def main(argv=None) -> None:
     zip_dir = Path(args.zip_dir)
     image_zip, label_zip = zip_dir / IMAGE_ZIP, zip_dir / args.label_zip
     tail = LABEL_ZIPS[args.label_zip]
-    images = index_zip(image_zip, r'(?:^|/)top/top_mosaic_09cm_(area\d+)\.tif$')
-    labels = index_zip(label_zip, rf'(?:^|/)top_mosaic_09cm_(area\d+){tail}\.tif$')
-    keys = SPLITS['train'] + SPLITS['val']
-    missing = check_members(image_zip, images, keys, lambda k: f'top/top_mosaic_09cm_{k}.tif')
-    missing += check_members(label_zip, labels, keys, lambda k: f'top_mosaic_09cm_{k}{tail}.tif')
-    if missing:
-        raise SystemExit('the Vaihingen archives are incomplete:\n  ' + '\n  '.join(missing))
-    jobs = [dict(key=key, split=split, image_zip=image_zip, image_member=images[key], label_zip=label_zip,
-                 label_member=labels[key], pretrain=split == 'train')
-            for split, split_keys in SPLITS.items() for key in split_keys]
+    jobs = plan_jobs('Vaihingen', SPLITS, image_zip, r'(?:^|/)top/top_mosaic_09cm_(area\d+)\.tif$',
+                     lambda k: f'top/top_mosaic_09cm_{k}.tif', label_zip,
+                     rf'(?:^|/)top_mosaic_09cm_(area\d+){tail}\.tif$', lambda k: f'top_mosaic_09cm_{k}{tail}.tif')
     convert_tiles(Path(args.out_dir), jobs, args.clip_size, args.stride, not args.no_pretrain_tiles)
 
 
