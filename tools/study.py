@@ -75,8 +75,6 @@ def stage_options(args: argparse.Namespace) -> tuple:
         'train_dataloader.dataset.dataset.pipeline.3.crop_size': (args.crop, args.crop),
         'model.data_preprocessor.size': (args.crop, args.crop),
         'val_dataloader.dataset.pipeline.1.scale': (args.resize, args.resize),
-        # no validation inside the fine-tuning stage: the evaluation stage measures the same checkpoint
-        'train_cfg.val_begin': args.finetune_iters + 1,
         **args.finetune_cfg_options}
     return pretrain, finetune
 

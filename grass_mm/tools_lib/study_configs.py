@@ -88,7 +88,7 @@ def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, i
 
 def finetune_config(config: PathLike, data_root: PathLike, backbone: Optional[PathLike], work_dir: PathLike,
                     iters: int, seed: int, name: str, label_fraction: float = 1.0) -> Config:
-    """The DeepLabV3+ fine-tuning stage (train split) with validation on the val split.
+    """The DeepLabV3+ fine-tuning stage (train split); the val split is left to ``evaluation_config``.
 
     Args:
         config (str | PathLike): An ``RSISegDataset`` fine-tuning config (e.g. the CPU DeepLabV3+ R18).
@@ -120,6 +120,8 @@ def finetune_config(config: PathLike, data_root: PathLike, backbone: Optional[Pa
         head.num_classes, head.ignore_index = len(meta['classes']), ignore_index
     cfg.val_evaluator.ignore_index = ignore_index
     cfg.test_evaluator = cfg.val_evaluator
+    # no validation inside the training loop: the evaluation stage measures the final checkpoint once
+    cfg.train_cfg.val_begin = iters + 1
     cfg.model.backbone.init_cfg = None if backbone is None else dict(type='Pretrained',
                                                                      checkpoint=str(backbone))
     return _common(cfg, work_dir, seed, name)

@@ -47,6 +47,7 @@ def test_finetune_and_evaluation_configs(tmp_path):
     assert cfg.model.decode_head.ignore_index == cfg.val_evaluator.ignore_index == 250
     assert cfg.model.backbone.init_cfg == dict(type='Pretrained', checkpoint=str(tmp_path / 'backbone.pth'))
     assert cfg.param_scheduler[0].end == cfg.train_cfg.max_iters == 10
+    assert cfg.train_cfg.val_begin > cfg.train_cfg.max_iters  # evaluated once, by the evaluation stage
     assert finetune_config(SEG_CPU, tmp_path, None, tmp_path / 'r', 10, 1, 'r').model.backbone.init_cfg is None
 
     ev = evaluation_config(cfg, tmp_path / 'ft' / 'iter_10.pth', tmp_path / 'ev', 'ev')
