@@ -94,6 +94,13 @@ def test_kill_during_put_never_truncates_the_file(tmp_path, backend):
     if backend == 'AtomicLocalBackend':
         assert target.read_bytes() == b'old checkpoint'
         assert [p.name for p in target.parent.iterdir() if p.name.endswith('.pth')] == ['iter_4.pth']
+        stale = [p.name for p in target.parent.glob('.iter_4.pth.*.part')]
+        assert len(stale) == 1 and (target.parent / stale[0]).stat().st_size == 1 << 20
+        other = target.parent / '.iter_2.pth.0123.part'  # another checkpoint's leftover is not touched
+        other.write_bytes(b'partial')
+        AtomicLocalBackend().put(b'rewritten after resume', target)
+        assert target.read_bytes() == b'rewritten after resume'
+        assert sorted(p.name for p in target.parent.iterdir()) == ['.iter_2.pth.0123.part', 'iter_4.pth']
     else:  # the plain backend is what the atomic one protects against: a truncated file under the final name
         assert 0 < target.stat().st_size == 1 << 20
 
@@ -116,7 +123,7 @@ def test_resumable_checkpoint_survives_a_broken_pointer(tmp_path):
     for step in (2, 4, 10):
         (tmp_path / f'iter_{step}.pth').write_bytes(b'x')
         os.utime(tmp_path / f'iter_{step}.pth', (step, step))
-    (tmp_path / '.tmp-abc.part').write_bytes(b'partial')  # a write killed midway is never picked
+    (tmp_path / '.iter_12.pth.abc.part').write_bytes(b'partial')  # a write killed midway is never picked
     pointer = tmp_path / 'last_checkpoint'
     pointer.write_text(str(tmp_path / 'iter_4.pth'))
     assert find_resumable_checkpoint(str(tmp_path)) == str(tmp_path / 'iter_4.pth')  # the pointer wins
