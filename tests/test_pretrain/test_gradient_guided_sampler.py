@@ -123,6 +123,8 @@ def test_crop_matches_per_sample_interpolate(interpolation):
         assert release_like.data_ptr() == work.data_ptr() and torch.equal(work, expected)
     else:
         assert torch.allclose(crops, expected, atol=1e-4)  # separable weights: float rounding only
+        work = views.clone()
+        assert torch.equal(GradientGuidedSampler(interpolation=interpolation).crop(work, boxes, out=work), crops)
         assert not torch.equal(crops, GradientGuidedSampler().crop(views, boxes))
 
 

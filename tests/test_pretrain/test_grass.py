@@ -66,6 +66,22 @@ def test_gs_phase_loss_and_stats():
     assert not torch.allclose(model.loss(views())['loss'], losses['loss'])
 
 
+def test_gs_loss_crops_in_place_without_touching_the_inputs():
+    torch.manual_seed(0)
+    model = MODELS.build(grass_cfg())
+    model.set_phase('gs')
+    inputs = views()
+    originals = [v.clone() for v in inputs]
+    got = model.loss(inputs)['loss']
+    assert all(torch.equal(a, b) for a, b in zip(inputs, originals))  # the caller's views are untouched
+    stacked = torch.stack(originals, 1).flatten(0, 1)
+    guide_views, feat, grad = model.guide(stacked)
+    crops, _ = model.sampler(stacked, feat, grad, map_size=guide_views.shape[-2:])  # a new tensor
+    assert not torch.equal(crops, stacked)
+    expected = model.contrastive_loss(model.neck(model.backbone(crops)[-1:])[0])
+    torch.testing.assert_close(got, expected)
+
+
 def test_guide_gradient_equals_full_backward():
     torch.manual_seed(0)
     model = MODELS.build(grass_cfg())

@@ -166,7 +166,8 @@ class GradientGuidedSampler(nn.Module):
         return out
 
     def forward(self, views: torch.Tensor, feats: torch.Tensor, grads: torch.Tensor,
-                map_size: Sequence[int] = None) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+                map_size: Sequence[int] = None,
+                out: torch.Tensor = None) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
         """Grad-CAM, boxes and crops of a batch of views.
 
         Args:
@@ -175,6 +176,8 @@ class GradientGuidedSampler(nn.Module):
             grads (torch.Tensor): (B, K, h, w) ``dL/dF``.
             map_size (Sequence[int], optional): Size of the guide views (the maps are upsampled to it).
                 Defaults to None (the view size).
+            out (torch.Tensor, optional): Where to write the crops; may be ``views`` (see :meth:`crop`).
+                Defaults to None (a new tensor).
 
         Returns:
             tuple: (B, C, H, W) crops and a dict of float tensors: ``degenerate_frac`` (maps that kept the
@@ -185,4 +188,4 @@ class GradientGuidedSampler(nn.Module):
                                         view_size if map_size is None else map_size, view_size)
         area = ((boxes[:, 1] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 2])).float() / (view_size[0] * view_size[1])
         stats = dict(degenerate_frac=degenerate.float().mean(), box_area_frac=area.mean())
-        return self.crop(views, boxes), stats
+        return self.crop(views, boxes, out=out), stats

@@ -177,7 +177,9 @@ class GraSS(BaseSelfSupervisor):
         stats = {}
         if self.phase == 'gs':
             guide_views, feat, grad = self.guide(views)
-            views, stats = self.sampler(views, feat.float(), grad.float(), map_size=guide_views.shape[-2:])
+            # the stacked views are ours and no longer needed: crop them in place, as the release did
+            views, stats = self.sampler(views, feat.float(), grad.float(), map_size=guide_views.shape[-2:],
+                                        out=views)
         z = self.neck(self.backbone(views)[-1:])[0]
         losses = dict(loss=self.contrastive_loss(z))
         losses['gs_phase'] = z.new_tensor(float(self.phase == 'gs'))
