@@ -1,8 +1,9 @@
 """Multi-seed study: random init vs SimCLR vs GraSS, same budget and seeds, plus a threshold-ratio ablation.
 
-    python tools/study.py --data ../shared/data/dubai_aerial --work-dir work_dirs/study   # full CPU scale
+    python tools/study.py --data ../shared/data/dubai_aerial --work-dir work_dirs/study_full  # ~1 h 35 min
     python tools/study.py --data ../shared/data/dubai_aerial --work-dir work_dirs/study_small \\
-        --pretrain-iters 30 --finetune-iters 40 --crop 128 --resize 256              # the smaller run
+        --pretrain-iters 20 --finetune-iters 40 --crop 128 --resize 256 \\
+        --finetune-cfg-options optim_wrapper.optimizer.lr=0.05                            # a smaller run
 
 Every seed runs tools/pipeline.py's stages (pretraining on the train split's images, backbone extraction,
 DeepLabV3+ R18 fine-tuning on the train split, evaluation on the val split) for every method; the ablation
