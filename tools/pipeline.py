@@ -31,6 +31,34 @@ FINETUNE_CONFIGS = {
 }
 
 
+def add_shared_arguments(parser: argparse.ArgumentParser, pretrain_iters: int,
+                         work_dir_help: str) -> argparse.ArgumentParser:
+    """Adds the options that this tool and ``tools/study.py`` share.
+
+    Args:
+        parser (argparse.ArgumentParser): The parser to extend.
+        pretrain_iters (int): Default of ``--pretrain-iters``.
+        work_dir_help (str): Help text of ``--work-dir``.
+
+    Returns:
+        argparse.ArgumentParser: ``parser``.
+    """
+    parser.add_argument('--data', help='dataset folder (images/, masks/, splits/{train,val}.txt, meta.json); '
+                        'default: the demo dataset, rendered into WORK_DIR/data/demo')
+    parser.add_argument('--work-dir', required=True, help=work_dir_help)
+    parser.add_argument('--methods', nargs='+', default=['grass', 'simclr', 'random'],
+                        choices=[*PRETRAIN_CONFIGS, 'random'], help='methods to compare')
+    parser.add_argument('--pretrain-iters', type=int, default=pretrain_iters, help='pretraining iterations')
+    parser.add_argument('--finetune-iters', type=int, default=200, help='fine-tuning iterations')
+    parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
+                        help='frozen backbone (the GraSS protocol) or full fine-tuning')
+    parser.add_argument('--pretrain-cfg-options', nargs='+', action=DictAction, default={},
+                        help='overrides of the pretraining configs, e.g. train_dataloader.batch_size=4')
+    parser.add_argument('--finetune-cfg-options', nargs='+', action=DictAction, default={},
+                        help='overrides of the fine-tuning config, e.g. train_dataloader.num_workers=0')
+    return parser
+
+
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
     """Parses the command line.
 
@@ -42,22 +70,10 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     """
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--data', help='dataset folder (images/, masks/, splits/{train,val}.txt, meta.json); '
-                        'default: the demo dataset, rendered into WORK_DIR/data/demo')
-    parser.add_argument('--work-dir', required=True, help='output folder (checkpoints, logs, results)')
-    parser.add_argument('--methods', nargs='+', default=['grass', 'simclr', 'random'],
-                        choices=[*PRETRAIN_CONFIGS, 'random'], help='methods to compare')
-    parser.add_argument('--pretrain-iters', type=int, default=60, help='pretraining iterations')
-    parser.add_argument('--finetune-iters', type=int, default=200, help='fine-tuning iterations')
-    parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
-                        help='frozen backbone (the GraSS protocol) or full fine-tuning')
+    add_shared_arguments(parser, pretrain_iters=60, work_dir_help='output folder (checkpoints, logs, results)')
     parser.add_argument('--label-fraction', type=float, default=1.0,
                         help='share of the training images used for fine-tuning (e.g. 0.1)')
     parser.add_argument('--seed', type=int, default=0, help='random seed of every stage')
-    parser.add_argument('--pretrain-cfg-options', nargs='+', action=DictAction, default={},
-                        help='overrides of the pretraining configs, e.g. train_dataloader.batch_size=4')
-    parser.add_argument('--finetune-cfg-options', nargs='+', action=DictAction, default={},
-                        help='overrides of the fine-tuning config, e.g. train_dataloader.num_workers=0')
     return parser.parse_args(argv)
 
 

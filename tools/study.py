@@ -16,12 +16,10 @@ import sys
 from pathlib import Path
 from typing import List
 
-from mmengine.config import DictAction
-
 from grass_mm.tools_lib.seeded_study import SeededStudy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS  # noqa: E402  (the same CPU configs as the pipeline)
+from pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS, add_shared_arguments  # noqa: E402  (the same CPU configs)
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
@@ -35,27 +33,16 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     """
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--data', help='dataset folder in the RSISegDataset layout; default: the demo set')
-    parser.add_argument('--work-dir', required=True, help='output folder (per-seed runs and the results)')
-    parser.add_argument('--methods', nargs='+', default=['grass', 'simclr', 'random'],
-                        choices=[*PRETRAIN_CONFIGS, 'random'], help='methods to compare')
+    add_shared_arguments(parser, pretrain_iters=300, work_dir_help='output folder (per-seed runs and the results)')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of every method')
     parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[0.3, 0.7],
                         help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
-    parser.add_argument('--pretrain-iters', type=int, default=300, help='pretraining iterations')
     parser.add_argument('--view-size', type=int, default=96, help='pretraining view side (px)')
-    parser.add_argument('--finetune-iters', type=int, default=200, help='fine-tuning iterations')
-    parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
-                        help='frozen backbone (the GraSS protocol) or full fine-tuning')
     parser.add_argument('--crop', type=int, default=256, help='fine-tuning crop side (px)')
     parser.add_argument('--resize', type=int, default=512,
                         help='images are resized to fit RESIZE x RESIZE for evaluation (and around it, ratio '
                         '0.5-2, for fine-tuning)')
     parser.add_argument('--finetune-batch', type=int, default=4, help='fine-tuning batch size')
-    parser.add_argument('--pretrain-cfg-options', nargs='+', action=DictAction, default={},
-                        help='further overrides of the pretraining configs')
-    parser.add_argument('--finetune-cfg-options', nargs='+', action=DictAction, default={},
-                        help='further overrides of the fine-tuning config')
     return parser.parse_args(argv)
 
 
