@@ -31,18 +31,19 @@ FINETUNE_CONFIGS = {
 }
 
 
-def add_shared_arguments(parser: argparse.ArgumentParser, pretrain_iters: int,
-                         work_dir_help: str) -> argparse.ArgumentParser:
-    """Adds the options that this tool and ``tools/study.py`` share.
+def shared_parser(doc: str, pretrain_iters: int, work_dir_help: str) -> argparse.ArgumentParser:
+    """A parser with the options that this tool and ``tools/study.py`` share.
 
     Args:
-        parser (argparse.ArgumentParser): The parser to extend.
+        doc (str): The tool's module docstring; its first paragraph is the description.
         pretrain_iters (int): Default of ``--pretrain-iters``.
         work_dir_help (str): Help text of ``--work-dir``.
 
     Returns:
-        argparse.ArgumentParser: ``parser``.
+        argparse.ArgumentParser: The parser, for the tool to add its own options.
     """
+    parser = argparse.ArgumentParser(description=doc.split('\n\n')[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('--data', help='dataset folder (images/, masks/, splits/{train,val}.txt, meta.json); '
                         'default: the demo dataset, rendered into WORK_DIR/data/demo')
     parser.add_argument('--work-dir', required=True, help=work_dir_help)
@@ -68,9 +69,7 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     Returns:
         argparse.Namespace: The options.
     """
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    add_shared_arguments(parser, pretrain_iters=60, work_dir_help='output folder (checkpoints, logs, results)')
+    parser = shared_parser(__doc__, pretrain_iters=60, work_dir_help='output folder (checkpoints, logs, results)')
     parser.add_argument('--label-fraction', type=float, default=1.0,
                         help='share of the training images used for fine-tuning (e.g. 0.1)')
     parser.add_argument('--seed', type=int, default=0, help='random seed of every stage')

@@ -19,7 +19,7 @@ from typing import List
 from grass_mm.tools_lib.seeded_study import SeededStudy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS, add_shared_arguments  # noqa: E402  (the same CPU configs)
+from pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS, shared_parser  # noqa: E402  (the same CPU configs)
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
@@ -31,9 +31,7 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     Returns:
         argparse.Namespace: The options.
     """
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    add_shared_arguments(parser, pretrain_iters=300, work_dir_help='output folder (per-seed runs and the results)')
+    parser = shared_parser(__doc__, pretrain_iters=300, work_dir_help='output folder (per-seed runs and the results)')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of every method')
     parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[0.3, 0.7],
                         help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
