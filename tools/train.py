@@ -96,6 +96,10 @@ def main(argv=None) -> None:
     cfg = build_config(parse_args(argv))
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     runner.train()
+    if dist.is_available() and dist.is_initialized():
+        # left to interpreter exit, gloo's threads are sometimes torn down mid-use and a finished rank
+        # aborts ("terminate called without an active exception", SIGABRT), failing the whole torchrun job
+        dist.destroy_process_group()
 
 
 if __name__ == '__main__':
