@@ -4,16 +4,21 @@ PY := $(VENV)/bin/python
 DATA ?=
 WORK_DIR ?= work_dirs/quickstart
 
-.PHONY: env test quickstart
+.PHONY: env lint test quickstart
 
 env:
 	GRASS_MM_VENV=$(VENV) bash tools/setup_env.sh
 
-# The test suite (what CI runs through .ci/run). Extra pytest flags: make test PYTEST_ARGS="-k sampler".
-test: env
+# The lint check (settings in pyproject.toml; about a second).
+lint: env
+	$(VENV)/bin/ruff check .
+
+# The test suite after the lint check (what CI runs through .ci/run). Extra pytest flags:
+# make test PYTEST_ARGS="-k sampler".
+test: lint
 	$(PY) -m pytest tests -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # The main job: pretrain (GraSS, SimCLR baseline, random init) -> extract -> fine-tune -> mIoU report,
 # on the demo dataset rendered on first use, or on DATA=/path/to/dataset (images/, masks/, splits/, meta.json).
 quickstart: env
-	$(PY) tools/pipeline.py --work-dir $(WORK_DIR) $(if $(DATA),--data $(DATA),)
+	$(PY) -m tools.pipeline --work-dir $(WORK_DIR) $(if $(DATA),--data $(DATA),)

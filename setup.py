@@ -13,18 +13,23 @@ def read_version() -> str:
     return re.search(r"__version__ = '([^']+)'", text).group(1)
 
 
-def read_requirements() -> list:
-    """Returns the package names from ``requirements/pinned.txt``.
+def read_requirements(name: str) -> list:
+    """Returns the package names listed in ``requirements/<name>.txt``.
 
     The exact pins are applied by ``tools/setup_env.sh``; the package itself only declares what it needs so
     that it installs into an existing OpenMMLab environment too.
+
+    Args:
+        name (str): ``runtime``, ``tools`` or ``tests``.
+
+    Returns:
+        list[str]: Distribution names.
     """
     names = []
-    for line in (HERE / 'requirements' / 'pinned.txt').read_text().splitlines():
+    for line in (HERE / 'requirements' / f'{name}.txt').read_text().splitlines():
         line = line.split('#')[0].strip()
-        if not line or line.startswith(('setuptools', 'wheel', 'pytest')):
-            continue
-        names.append(re.split(r'[=<>!,]', line)[0])
+        if line:
+            names.append(re.split(r'[=<>!,]', line)[0])
     return names
 
 
@@ -34,8 +39,9 @@ setup(
     description='GraSS (gradient guided sampling contrastive pretraining) for OpenMMLab',
     long_description=(HERE / 'README.md').read_text() if (HERE / 'README.md').exists() else '',
     long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('tests', 'tests.*', 'tools', 'configs')),
+    packages=find_packages(include=('grass_mm', 'grass_mm.*')),
     python_requires='>=3.10',
-    install_requires=read_requirements(),
+    install_requires=read_requirements('runtime'),
+    extras_require=dict(tools=read_requirements('tools'), tests=read_requirements('tests')),
     license='Apache-2.0',
 )

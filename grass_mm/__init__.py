@@ -1,9 +1,9 @@
 """grass_mm: GraSS (gradient guided sampling contrastive pretraining) for OpenMMLab.
 
 Importing ``grass_mm`` checks the host libraries' versions, allow-lists mmengine's checkpoint contents for
-torch's weights-only loader (:mod:`grass_mm.utils.checkpoint_compat`) and registers the ``atomic_local``
-file backend for checkpoints. Models, hooks and datasets are registered by importing one side, as configs do
-with ``custom_imports``:
+torch's weights-only loader (:mod:`grass_mm.checkpoint.compat`) and registers the ``atomic_local`` file
+backend for checkpoints; it loads no mmengine ``Runner`` and no plotting or test-only package. Models,
+hooks and datasets are registered by importing one side, as configs do with ``custom_imports``:
 
 * ``grass_mm.pretrain``: the GraSS algorithm, sampler, hook and unlabeled RSI datasets (mmpretrain
   registries; never imports mmseg);
@@ -14,7 +14,7 @@ from .version import __version__
 
 check_environment(('mmcv', 'mmengine', 'mmpretrain'))
 
-from .utils import allow_mmengine_checkpoints  # noqa: E402
+from .checkpoint import allow_mmengine_checkpoints  # noqa: E402
 
 allow_mmengine_checkpoints()
 

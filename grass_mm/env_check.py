@@ -4,7 +4,7 @@ from typing import Dict, Iterable, Tuple
 
 from packaging.version import Version
 
-SETUP_HINT = 'run `bash tools/setup_env.sh` (see README), or install the versions in requirements/pinned.txt'
+SETUP_HINT = 'run `bash tools/setup_env.sh` (see README), or install the versions in requirements/runtime.txt'
 
 # distribution name -> (import name, lowest supported, first unsupported); the pins sit inside these ranges.
 SUPPORTED: Dict[str, Tuple[str, str, str]] = {

@@ -1,11 +1,19 @@
-"""Shared pytest options and fixtures for grass_mm."""
+"""Shared pytest options, fixtures and factories of grass_mm's tests (test modules never import each other)."""
+import json
 import os
 from pathlib import Path
+from typing import Callable, List
 
+import cv2
+import numpy as np
 import pytest
+import torch
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DUBAI = REPO_ROOT.parent / 'shared' / 'data' / 'dubai_aerial'
+GRASS_CPU = REPO_ROOT / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py'
+SIMCLR_CPU = REPO_ROOT / 'configs' / 'simclr' / 'simclr_resnet18_cpu_rsi-folder.py'
+MEAN, STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]
 
 
 def pytest_addoption(parser):
@@ -23,3 +31,112 @@ def dubai_root(request) -> Path:
     if not (root / 'images').is_dir():
         pytest.skip(f'real imagery not found at {root} (set --dubai-root or GRASS_MM_DUBAI)')
     return root
+
+
+@pytest.fixture(scope='session')
+def repo_root() -> Path:
+    """The repository's root folder."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope='session')
+def grass_cpu_config() -> Path:
+    """The CPU-size GraSS pretraining config."""
+    return GRASS_CPU
+
+
+@pytest.fixture(scope='session')
+def simclr_cpu_config() -> Path:
+    """The CPU-size SimCLR baseline config."""
+    return SIMCLR_CPU
+
+
+@pytest.fixture(scope='session')
+def grass_cfg() -> Callable[..., dict]:
+    """Factory of a tiny GraSS model config (ResNet-18, small neck); keyword arguments replace keys."""
+
+    def make(**kwargs) -> dict:
+        cfg = dict(
+            type='GraSS',
+            backbone=dict(type='ResNet', depth=18, norm_cfg=dict(type='BN')),
+            neck=dict(type='NonLinearNeck', in_channels=512, hid_channels=64, out_channels=32, num_layers=2,
+                      with_avg_pool=True, norm_cfg=dict(type='BN1d')),
+            head=dict(type='ContrastiveHead', loss=dict(type='CrossEntropyLoss'), temperature=0.5),
+            sampler=dict(type='GradientGuidedSampler'),
+            data_preprocessor=dict(type='SelfSupDataPreprocessor', mean=MEAN, std=STD, to_rgb=True))
+        cfg.update(kwargs)
+        return cfg
+
+    return make
+
+
+@pytest.fixture(scope='session')
+def make_views() -> Callable[..., List[torch.Tensor]]:
+    """Factory of two seeded batches of random views, ``make_views(n=4, size=64, seed=0)``."""
+
+    def make(n: int = 4, size: int = 64, seed: int = 0) -> List[torch.Tensor]:
+        gen = torch.Generator().manual_seed(seed)
+        return [torch.randn(n, 3, size, size, generator=gen) for _ in range(2)]
+
+    return make
+
+
+@pytest.fixture
+def tiny_folder(tmp_path) -> Path:
+    """Six 128 x 160 RGB images with structure (gradients and squares), in two sub-folders."""
+    rng = np.random.default_rng(0)
+    for i in range(6):
+        img = np.zeros((128, 160, 3), np.uint8)
+        img[...] = np.linspace(0, 255, 160, dtype=np.uint8)[None, :, None]
+        r, c = rng.integers(0, 90, size=2)
+        img[r:r + 30, c:c + 40] = rng.integers(0, 255, size=3)
+        sub = tmp_path / 'tiles' / f'part{i % 2}'
+        sub.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(sub / f'img{i}.png'), img)
+    return tmp_path / 'tiles'
+
+
+@pytest.fixture(scope='session')
+def small_options() -> Callable[..., list]:
+    """Factory of ``--cfg-options`` that shrink the CPU config further: 4 images, 48 px views, no workers.
+
+    ``small_options(data_root, max_iters, warmup=2)``; ``warmup=None`` leaves the config's hooks alone.
+    """
+
+    def make(data_root, max_iters: int, warmup: int = 2) -> list:
+        hook = [f'custom_hooks.0.warmup_iters={warmup}'] if warmup is not None else []
+        return hook + [
+            f'train_dataloader.dataset.data_root={data_root}', 'train_dataloader.batch_size=4',
+            'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+            'train_dataloader.dataset.pipeline.0.window_size=96',
+            'train_dataloader.dataset.pipeline.1.transforms.0.0.scale=48', f'train_cfg.max_iters={max_iters}',
+            'default_hooks.checkpoint.interval=2', 'default_hooks.logger.interval=1',
+            'randomness.deterministic=True'
+        ]
+
+    return make
+
+
+@pytest.fixture(scope='session')
+def run_train() -> Callable[..., None]:
+    """Runs ``tools/train.py`` in this process: ``run_train(config, work_dir, options, resume=None)``."""
+    from tools import train
+
+    def run(config, work_dir, options, resume=None) -> None:
+        argv = [str(config), '--work-dir', str(work_dir), '--cfg-options', *options]
+        if resume is not None:
+            argv[1:1] = ['--resume'] if resume == 'auto' else ['--resume', str(resume)]
+        train.main(argv)
+
+    return run
+
+
+@pytest.fixture(scope='session')
+def read_scalars() -> Callable[[Path], list]:
+    """Reads every logged scalar row of a work dir (``*/vis_data/scalars.json``)."""
+
+    def read(work_dir: Path) -> list:
+        logs = sorted(Path(work_dir).glob('*/vis_data/scalars.json'))
+        return [json.loads(line) for path in logs for line in path.read_text().splitlines()]
+
+    return read

@@ -20,6 +20,27 @@ def test_pretraining_side_never_imports_mmseg():
     subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO)
 
 
+HEAVY = ('matplotlib', 'skimage', 'mmengine.runner')
+
+
+def test_import_grass_mm_stays_light():
+    """``import grass_mm`` loads no plotting, test-only or Runner module; ``grass_mm.pretrain`` loads none of
+    them beyond what the host's own ``mmpretrain.models`` imports (mmpretrain 1.2 imports ``mmengine.runner``
+    there itself, e.g. ``heads/margin_head.py``)."""
+    code = f"""
+import sys
+loaded = lambda: sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in {HEAVY!r}))
+import grass_mm
+assert not loaded(), ('import grass_mm', loaded())
+import mmpretrain.datasets, mmpretrain.engine, mmpretrain.models, mmpretrain.structures, mmpretrain.utils
+host = set(loaded())
+assert not [m for m in host if not m.startswith('mmengine.runner')], host
+import grass_mm.pretrain
+assert set(loaded()) == host, ('import grass_mm.pretrain', sorted(set(loaded()) - host))
+"""
+    subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO)
+
+
 @pytest.mark.parametrize('config', PRETRAIN_CONFIGS, ids=lambda p: p.stem)
 def test_pretraining_config_builds(config, tmp_path):
     cfg = Config.fromfile(str(config))
@@ -39,8 +60,9 @@ def test_pretraining_config_builds(config, tmp_path):
 
 
 def test_registered_names_are_in_the_hosts_registries():
-    import grass_mm.pretrain  # noqa: F401
     from mmpretrain.registry import DATASETS, HOOKS, MODELS, TRANSFORMS
+
+    import grass_mm.pretrain  # noqa: F401
     expected = {
         MODELS: ['GraSS', 'GradientGuidedSampler', 'LinearProjectionNeck'],
         HOOKS: ['GraSSHook', 'NonFiniteLossHook', 'SamplingVisualizationHook'],

@@ -1,6 +1,6 @@
 """Pretraining input rate: random windows of large TIFF tiles vs pre-sliced patch files, in one run.
 
-Usage: python tools/benchmark_data.py [--tiles 4] [--tile-size 4096] [--window 512] [--samples 150]
+Usage: python -m tools.benchmark_data [--tiles 4] [--tile-size 4096] [--window 512] [--samples 150]
            [--rounds 3] [--work-dir DIR]
 
 Builds RSI-like tiles from the demo renderer's scenes (a mosaic, so the content compresses like imagery,
@@ -18,7 +18,6 @@ load-only rates (the read step alone) and the ratio windows / patches:
 """
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,9 +26,7 @@ import cv2
 import numpy as np
 import tifffile
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from grass_mm.utils.demo_data import render_demo_dataset  # noqa: E402
+from tools.harness.demo_data import render_demo_dataset
 
 BASE = Path(__file__).resolve().parents[1] / 'configs' / '_base_' / 'datasets' / 'rsi_folder_pretrain.py'
 

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from typing import List
 
-from grass_mm.tools_lib import extract_backbone
+from grass_mm.checkpoint import extract_backbone
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:

@@ -1,18 +1,14 @@
 """Renders grass_mm's small synthetic RSI demo data set (the quickstart's default data).
 
-Usage: python tools/make_demo_data.py OUT_DIR [--num-train 36] [--num-val 12] [--size 256] [--seed 0]
+Usage: python -m tools.make_demo_data OUT_DIR [--num-train 36] [--num-val 12] [--size 256] [--seed 0]
 
 The output has the layout of the real Dubai aerial set (images/, masks/, splits/, meta.json), so the
 same configs read either. Running it again on a complete render of the same parameters does nothing.
 """
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a clone without installing
-
-from grass_mm.utils.demo_data import render_demo_dataset  # noqa: E402
+from tools.harness.demo_data import render_demo_dataset
 
 
 def parse_args(argv=None) -> argparse.Namespace:

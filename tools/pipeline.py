@@ -1,7 +1,7 @@
 """The whole GraSS study in one command: pretrain -> extract backbone -> fine-tune -> evaluate -> report.
 
-    python tools/pipeline.py --work-dir work_dirs/study                    # demo dataset, rendered once
-    python tools/pipeline.py --data ../shared/data/dubai_aerial --work-dir work_dirs/dubai \\
+    python -m tools.pipeline --work-dir work_dirs/study                    # demo dataset, rendered once
+    python -m tools.pipeline --data ../shared/data/dubai_aerial --work-dir work_dirs/dubai \\
         --methods grass simclr random
 
 For every method: pretraining on the train split's images (GraSS or SimCLR, CPU-size ResNet-18 configs;
@@ -17,7 +17,7 @@ from typing import List
 
 from mmengine.config import DictAction
 
-from grass_mm.tools_lib.study_pipeline import StudyPipeline
+from tools.harness.pipeline import StudyPipeline
 
 REPO = Path(__file__).resolve().parents[1]
 PRETRAIN_CONFIGS = {

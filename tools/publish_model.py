@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import List
 
-from grass_mm.tools_lib import publish_checkpoint
+from grass_mm.checkpoint import publish_checkpoint
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:

@@ -3,23 +3,26 @@
 #
 #   bash tools/setup_env.sh            # creates/updates ./.venv (or $GRASS_MM_VENV)
 #
-# The pins live in requirements/pinned.txt only. Full mmcv is built from its source release against the
-# pinned torch once per machine (about 14 minutes on 2 cores) and the wheel is cached outside the repository
-# in $GRASS_MM_CACHE (default ~/.cache/grass_mm). A second run finds a stamp and returns in seconds.
+# The pins live in requirements/*.txt only: build.txt, runtime.txt (what setup.py installs), tools.txt
+# (study reports, plots, the sampler reference) and tests.txt (pytest, the lint check). Full mmcv is built
+# from its source release against the pinned torch once per machine (about 14 minutes on 2 cores) and the
+# wheel is cached outside the repository in $GRASS_MM_CACHE (default ~/.cache/grass_mm). A second run finds
+# a stamp and returns in seconds.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${GRASS_MM_VENV:-$ROOT/.venv}"
 CACHE="${GRASS_MM_CACHE:-$HOME/.cache/grass_mm}"
-PINS="$ROOT/requirements/pinned.txt"
+REQ="$ROOT/requirements"
+PIN_FILES=("$REQ/build.txt" "$REQ/runtime.txt" "$REQ/tools.txt" "$REQ/tests.txt")
 PY_BOOT="${PYTHON:-python3.11}"
 command -v "$PY_BOOT" >/dev/null 2>&1 || PY_BOOT=python3
 
-pin() {  # pin NAME -> the requirement line for NAME in the pins file
-  grep -E "^$1(==|[<>!,]|$)" "$PINS" | head -n 1
+pin() {  # pin NAME -> the requirement line for NAME in the pin files
+  grep -hE "^$1(==|[<>!,]|$)" "${PIN_FILES[@]}" | head -n 1
 }
 
-stamp_value="$(cat "$PINS" "$ROOT/setup.py" | sha256sum | cut -c1-16)"
+stamp_value="$(cat "${PIN_FILES[@]}" "$ROOT/setup.py" | sha256sum | cut -c1-16)"
 stamp_file="$VENV/.grass_mm_stamp"
 if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp_value" ]]; then
   echo "[setup_env] environment $VENV is up to date"
@@ -62,7 +65,7 @@ while IFS= read -r line; do
   [[ -z "$line" ]] && continue
   case "$line" in setuptools*|wheel*|torch*|mmcv*) continue ;; esac
   rest+=("$line")
-done < "$PINS"
+done < <(cat "${PIN_FILES[@]}")
 "${PIP[@]}" "${rest[@]}" "$(pin torch)" "$(pin torchvision)"
 "${PIP[@]}" --no-deps --no-build-isolation -e "$ROOT"
 

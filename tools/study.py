@@ -1,7 +1,7 @@
 """Multi-seed study: random init vs SimCLR vs GraSS, same budget and seeds, plus a threshold-ratio ablation.
 
-    python tools/study.py --data ../shared/data/dubai_aerial --work-dir work_dirs/study_full  # ~1 h 35 min
-    python tools/study.py --data ../shared/data/dubai_aerial --work-dir work_dirs/study_small \\
+    python -m tools.study --data ../shared/data/dubai_aerial --work-dir work_dirs/study_full  # ~1 h 35 min
+    python -m tools.study --data ../shared/data/dubai_aerial --work-dir work_dirs/study_small \\
         --pretrain-iters 20 --finetune-iters 40 --crop 128 --resize 256 \\
         --finetune-cfg-options optim_wrapper.optimizer.lr=0.05                            # a smaller run
 
@@ -16,10 +16,8 @@ import sys
 from pathlib import Path
 from typing import List
 
-from grass_mm.tools_lib.seeded_study import SeededStudy
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS, shared_parser  # noqa: E402  (the same CPU configs)
+from tools.harness.seeded_study import SeededStudy
+from tools.pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS, shared_parser
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:

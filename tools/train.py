@@ -20,7 +20,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import grass_mm  # noqa: F401  (version check, checkpoint allow-list, atomic checkpoint backend)
-from grass_mm.utils import check_cfg_options, check_config_types, find_resumable_checkpoint
+from grass_mm.checkpoint import find_resumable_checkpoint
+from grass_mm.utils.config_check import check_cfg_options, check_config_types
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -9,7 +9,6 @@ the crop resized back (what the GS phase trains on). Views are made by the confi
 import argparse
 import os.path as osp
 
-import cv2
 import mmengine
 import torch
 from mmengine.config import Config
@@ -18,7 +17,7 @@ from mmengine.runner import Runner, load_checkpoint
 from mmengine.utils import import_modules_from_strings
 
 import grass_mm  # noqa: F401
-from grass_mm.visualization import draw_sampling_grid
+from grass_mm.visualization import preview_batch, save_grid
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -61,19 +60,11 @@ def main(argv=None) -> list:
     mmengine.mkdir_or_exist(args.out_dir)
     written = []
     for index, batch in zip(range(args.batches), loader):
-        data = model.data_preprocessor(batch, True)
-        views = torch.stack(data['inputs'], 1).flatten(0, 1)
-        picked = model.sampling_preview(views)
-        grid = draw_sampling_grid(views, picked['cam'], picked['boxes'], picked['crops'],
-                                  model.data_preprocessor.mean.flatten().tolist(),
-                                  model.data_preprocessor.std.flatten().tolist(), max_rows=views.size(0))
-        path = osp.join(args.out_dir, f'sampling_batch{index}.png')
-        cv2.imwrite(path, grid[..., ::-1])
+        picked = preview_batch(model, batch, max_views=2 * args.batch_size)
+        path = save_grid(picked['grid'], osp.join(args.out_dir, f'sampling_batch{index}.png'))
         written.append(path)
-        boxes = picked['boxes'].float()
-        area = ((boxes[:, 1] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 2])).mean() / views[0, 0].numel()
-        print(f'{path}: {views.size(0)} views, mean box area {area:.1%} of the view, '
-              f'{int(picked["degenerate"].sum())} degenerate maps')
+        print(f'{path}: {picked["views"]} views, mean box area {picked["box_area_frac"]:.1%} of the view, '
+              f'{picked["degenerate"]} degenerate maps')
     return written
 
 

@@ -6,8 +6,8 @@ _base_ = [
     '../_base_/datasets/potsdam_pretrain.py',
     '../_base_/schedules/lars_coslr_350e.py',
     '../_base_/pretrain_runtime.py',
+    '../_base_/grass_warmup.py',
 ]
 custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
 
 train_dataloader = dict(batch_size=256)
-custom_hooks = [dict(type='GraSSHook', warmup_epochs=35)]

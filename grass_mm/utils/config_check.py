@@ -5,7 +5,6 @@ import math
 from typing import Any, Callable, Dict, Iterable, Tuple
 
 from mmengine.config import Config
-from mmengine.runner import Runner
 
 # Top-level keys read by the Runner or the train tool besides the Runner's own arguments.
 EXTRA_TOP_LEVEL_KEYS = ('model_wrapper_cfg', 'runner_type', 'custom_imports', 'compile', 'strategy')
@@ -42,6 +41,7 @@ def runner_keys() -> Tuple[str, ...]:
     Returns:
         tuple[str]: The Runner's constructor arguments plus :data:`EXTRA_TOP_LEVEL_KEYS`.
     """
+    from mmengine.runner import Runner  # imported here: `import grass_mm.utils` stays light
     params = inspect.signature(Runner.__init__).parameters
     return tuple(name for name in params if name != 'self') + EXTRA_TOP_LEVEL_KEYS
 

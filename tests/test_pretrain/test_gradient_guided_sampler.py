@@ -8,7 +8,7 @@ from scipy import ndimage
 
 from grass_mm.pretrain.models import GradientGuidedSampler
 from grass_mm.pretrain.models.connected_components import _device_regions, torch_labels
-from tests.reference.release_sampler import release_box, release_sample
+from tools.harness.release_sampler import release_box, release_sample
 
 
 def random_maps(n, h, w, seed):

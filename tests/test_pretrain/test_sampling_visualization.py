@@ -1,5 +1,4 @@
 """Sampling visualisation: the hook during training and tools/visualize_sampling.py."""
-import importlib.util
 from pathlib import Path
 
 import cv2
@@ -9,16 +8,15 @@ import torch
 from mmpretrain.registry import HOOKS, MODELS
 
 from grass_mm.visualization import draw_sampling_grid
-from tests.test_pretrain.test_grass import grass_cfg, views
-from tests.test_pretrain.test_grass_hook import make_runner
+from tools import visualize_sampling
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_preview_matches_training_sampler_and_keeps_bn_state():
+def test_preview_matches_training_sampler_and_keeps_bn_state(grass_cfg, make_views):
     torch.manual_seed(0)
     model = MODELS.build(grass_cfg(guide_updates_bn=True))
-    x = torch.stack(views(size=64), 1).flatten(0, 1)
+    x = torch.stack(make_views(size=64), 1).flatten(0, 1)
     before = {k: v.clone() for k, v in model.state_dict().items()}
     picked = model.sampling_preview(x)
     assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items())
@@ -38,7 +36,7 @@ def test_grid_layout_and_box_drawn():
     assert (grid[:, :30] == 0).all() and (grid[:, 60:] == 0).all()  # black views and crops
 
 
-def test_hook_writes_grids_in_gs_phase_only(tmp_path):
+def test_hook_writes_grids_in_gs_phase_only(tmp_path, make_runner):
     hooks = [dict(type='GraSSHook', warmup_iters=2), dict(type='SamplingVisualizationHook', interval=2)]
     runner = make_runner(tmp_path, hooks, max_count=4, ckpt_interval=100)
     runner.train()
@@ -51,19 +49,16 @@ def test_hook_writes_grids_in_gs_phase_only(tmp_path):
 
 
 def test_visualize_sampling_tool(tmp_path):
-    spec = importlib.util.spec_from_file_location('visualize_sampling', REPO / 'tools' / 'visualize_sampling.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
     images = tmp_path / 'images'
     images.mkdir()
     rng = np.random.default_rng(0)
     for i in range(3):
         cv2.imwrite(str(images / f'{i}.png'), rng.integers(0, 255, (120, 140, 3), dtype=np.uint8))
     config = REPO / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py'
-    paths = tool.main([str(config), '--images', str(images), '--out-dir', str(tmp_path / 'vis'),
+    paths = visualize_sampling.main([str(config), '--images', str(images), '--out-dir', str(tmp_path / 'vis'),
                        '--batches', '1', '--batch-size', '2'])
     assert len(paths) == 1
     assert cv2.imread(paths[0]).shape == (4 * 96, 3 * 96, 3)
     with pytest.raises(FileNotFoundError, match='nope.pth'):
-        tool.main([str(config), '--checkpoint', str(tmp_path / 'nope.pth'), '--images', str(images),
+        visualize_sampling.main([str(config), '--checkpoint', str(tmp_path / 'nope.pth'), '--images', str(images),
                    '--out-dir', str(tmp_path / 'vis')])

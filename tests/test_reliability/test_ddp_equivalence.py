@@ -22,8 +22,6 @@ from mmpretrain.registry import MODELS
 
 import grass_mm.pretrain.hooks  # noqa: F401
 import grass_mm.pretrain.models  # noqa: F401
-from tests.test_pretrain.test_grass import MEAN, STD
-from tests.test_tools.test_train import GRASS_CPU, REPO, small_options, tiny_folder  # noqa: F401
 
 WORLD = 2
 PER_RANK = 2  # images per process; the single process gets WORLD * PER_RANK
@@ -31,16 +29,13 @@ SIZE = 64  # ResNet-18's last map is 2 x 2: Grad-CAM maps with real structure
 PHASES = ('id', 'gs')
 
 
-def gn_grass_cfg() -> dict:
-    """A tiny GraSS whose normalisation is independent of the batch split (GroupNorm)."""
+def gn_grass_cfg(grass_cfg) -> dict:
+    """The tiny GraSS of ``grass_cfg`` with normalisation independent of the batch split (GroupNorm)."""
     gn = dict(type='GN', num_groups=8)
-    return dict(
-        type='GraSS',
-        backbone=dict(type='ResNet', depth=18, norm_cfg=gn),
-        neck=dict(type='NonLinearNeck', in_channels=512, hid_channels=64, out_channels=32, num_layers=2,
-                  with_avg_pool=True, norm_cfg=gn),
-        head=dict(type='ContrastiveHead', loss=dict(type='CrossEntropyLoss'), temperature=0.5),
-        data_preprocessor=dict(type='SelfSupDataPreprocessor', mean=MEAN, std=STD, to_rgb=True))
+    cfg = grass_cfg()
+    cfg['backbone']['norm_cfg'] = gn
+    cfg['neck']['norm_cfg'] = gn
+    return cfg
 
 
 def global_batch() -> list:
@@ -65,13 +60,13 @@ def one_step(model, wrapped, inputs: list, phase: str, init: dict) -> dict:
                 crops=crops[0] if crops else None)
 
 
-def ddp_worker(rank: int, port: int, init: dict, out_path: str) -> None:
+def ddp_worker(rank: int, port: int, model_cfg: dict, init: dict, out_path: str) -> None:
     """One of WORLD gloo processes: MMDistributedDataParallel without device ids, its share of the batch."""
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(1)
     dist.init_process_group('gloo', rank=rank, world_size=WORLD)
     try:
-        model = MODELS.build(gn_grass_cfg())
+        model = MODELS.build(model_cfg)
         wrapped = MMDistributedDataParallel(module=model, device_ids=None, broadcast_buffers=False)
         share = slice(rank * PER_RANK, (rank + 1) * PER_RANK)
         inputs = [v[share] for v in global_batch()]
@@ -88,14 +83,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory) -> tuple:
+def runs(tmp_path_factory, grass_cfg) -> tuple:
     """The single-process reference and the WORLD-process DDP results, from the same initial weights."""
     torch.manual_seed(0)
-    model = MODELS.build(gn_grass_cfg())
+    model_cfg = gn_grass_cfg(grass_cfg)
+    model = MODELS.build(model_cfg)
     model.init_weights()
     init = {k: v.clone() for k, v in model.state_dict().items()}
     out = str(tmp_path_factory.mktemp('ddp') / 'result')
-    mp.spawn(ddp_worker, args=(free_port(), init, out), nprocs=WORLD, join=True)
+    mp.spawn(ddp_worker, args=(free_port(), model_cfg, init, out), nprocs=WORLD, join=True)
     ddp = [torch.load(f'{out}.rank{r}', weights_only=False) for r in range(WORLD)]
     single = {phase: one_step(model, model, global_batch(), phase, init) for phase in PHASES}
     return init, single, ddp
@@ -127,16 +123,17 @@ def test_ddp_step_equals_single_process_global_batch(runs, phase):
         assert mean_area == pytest.approx(ref['log_vars']['box_area_frac'], rel=1e-5)
 
 
-def test_torchrun_two_cpu_processes_train_and_checkpoint(tiny_folder, tmp_path):
+def test_torchrun_two_cpu_processes_train_and_checkpoint(tiny_folder, tmp_path, repo_root, grass_cpu_config,
+                                                         small_options):
     """``tools/train.py --launcher pytorch`` under torchrun with 2 gloo processes on the CPU."""
     work = tmp_path / 'work'
     options = small_options(tiny_folder, max_iters=3, warmup=1)
     cmd = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', str(WORLD),
-           '--master_port', str(free_port()), str(REPO / 'tools' / 'train.py'), str(GRASS_CPU),
+           '--master_port', str(free_port()), str(repo_root / 'tools' / 'train.py'), str(grass_cpu_config),
            '--launcher', 'pytorch', '--work-dir', str(work), '--cfg-options', *options,
            'train_dataloader.batch_size=2']
-    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=str(REPO))
-    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=str(repo_root))
+    proc = subprocess.run(cmd, cwd=repo_root, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert (work / 'iter_2.pth').is_file() and (work / 'iter_3.pth').is_file()
     assert (work / 'last_checkpoint').read_text().strip().endswith('iter_3.pth')

@@ -9,28 +9,27 @@ from pathlib import Path
 import pytest
 import torch
 
-from grass_mm.utils import AtomicLocalBackend, find_resumable_checkpoint
-from tests.test_tools.test_train import GRASS_CPU, REPO, small_options, tiny_folder  # noqa: F401
+from grass_mm.checkpoint import AtomicLocalBackend, find_resumable_checkpoint
 
+REPO = Path(__file__).resolve().parents[2]
 WARMUP, MAX_ITERS = 3, 6  # ID for iterations 1-3, GS for 4-6; checkpoints after 2, 4, 6
 
 
-def write_config(folder: Path, kill_at=None) -> Path:
-    """The CPU GraSS config plus, for a killed run, the test-only SIGKILL hook."""
+def write_config(base: Path, folder: Path, kill_at=None) -> Path:
+    """The CPU GraSS config ``base`` plus, for a killed run, the test-only SIGKILL hook."""
     hooks = [dict(type='GraSSHook', warmup_iters=WARMUP)]
     if kill_at is not None:
         hooks.append(dict(type='SigkillAtIterHook', at_iter=kill_at))
     path = folder / f'kill_{kill_at}.py'
-    path.write_text(f"_base_ = [{str(GRASS_CPU)!r}]\n"
+    path.write_text(f"_base_ = [{str(base)!r}]\n"
                     "custom_imports = dict(imports=['grass_mm.pretrain', 'tests.test_reliability.sigkill_hook'],"
                     " allow_failed_imports=False)\n"
                     f"custom_hooks = {hooks!r}\n")
     return path
 
 
-def start(config: Path, work_dir: Path, data_root: Path, resume: bool = False) -> subprocess.Popen:
+def start(config: Path, work_dir: Path, options: list, resume: bool = False) -> subprocess.Popen:
     """tools/train.py in a subprocess, deterministic on the CPU (1 thread, no workers, seeded)."""
-    options = small_options(data_root, max_iters=MAX_ITERS, warmup=None)
     cmd = [sys.executable, str(REPO / 'tools' / 'train.py'), str(config), '--work-dir', str(work_dir)]
     cmd += ['--resume'] if resume else []
     env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PYTHONPATH=str(REPO))
@@ -43,9 +42,11 @@ def finish(proc: subprocess.Popen) -> tuple:
     return proc.returncode, out
 
 
-def test_sigkill_then_resume_equals_uninterrupted_run(tiny_folder, tmp_path):
-    full = start(write_config(tmp_path), tmp_path / 'full', tiny_folder)
-    killed = {k: start(write_config(tmp_path, k), tmp_path / f'killed_{k}', tiny_folder) for k in (3, 5)}
+def test_sigkill_then_resume_equals_uninterrupted_run(tiny_folder, tmp_path, grass_cpu_config, small_options):
+    options = small_options(tiny_folder, max_iters=MAX_ITERS, warmup=None)
+    full = start(write_config(grass_cpu_config, tmp_path), tmp_path / 'full', options)
+    killed = {k: start(write_config(grass_cpu_config, tmp_path, k), tmp_path / f'killed_{k}', options)
+              for k in (3, 5)}
     code, out = finish(full)
     assert code == 0 and 'Advance dataloader' not in out, out[-3000:]
     for kill_at, proc in killed.items():
@@ -56,7 +57,7 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tiny_folder, tmp_path):
         assert sorted(p.name for p in work.glob('*.pth')) == expected
     # the kill at 5 happened after the switch; also break its pointer as a kill while writing it would
     (tmp_path / 'killed_5' / 'last_checkpoint').write_text('')
-    resumed = {k: start(write_config(tmp_path), tmp_path / f'killed_{k}', tiny_folder, resume=True)
+    resumed = {k: start(write_config(grass_cpu_config, tmp_path), tmp_path / f'killed_{k}', options, resume=True)
                for k in killed}
     want = torch.load(tmp_path / 'full' / f'iter_{MAX_ITERS}.pth', weights_only=True)
     for kill_at, proc in resumed.items():
@@ -74,7 +75,7 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tiny_folder, tmp_path):
 
 def put_in_child(target: Path, size: int, limit: int, backend: str) -> int:
     """Writes ``size`` bytes with ``backend`` in a child that the kernel kills (SIGXFSZ) at ``limit`` bytes."""
-    code = ('import signal, sys; from mmengine.fileio import LocalBackend; from grass_mm.utils import '
+    code = ('import signal, sys; from mmengine.fileio import LocalBackend; from grass_mm.checkpoint import '
             'AtomicLocalBackend; signal.signal(signal.SIGXFSZ, signal.SIG_DFL);'  # Python ignores it by default
             f'{backend}().put(b"n" * {size}, sys.argv[1])')
 

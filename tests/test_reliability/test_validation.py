@@ -5,18 +5,17 @@ from mmpretrain.registry import HOOKS, MODELS
 
 import grass_mm.pretrain.hooks  # noqa: F401
 import grass_mm.pretrain.models  # noqa: F401
-from grass_mm.utils import check_cfg_options, check_config_types
-from tests.test_pretrain.test_grass import grass_cfg
-from tests.test_tools.test_train import GRASS_CPU, TRAIN, small_options, tiny_folder  # noqa: F401
+from grass_mm.utils.config_check import check_cfg_options, check_config_types
+from tools import train as train_tool
 
 
 @pytest.mark.parametrize('value', [0, -0.5, 1.5, 'half', True, None])
-def test_grass_localize_scale_range(value):
+def test_grass_localize_scale_range(value, grass_cfg):
     with pytest.raises(ValueError, match=r'localize_scale must be a number in \(0, 1\], got ' + repr(value)):
         MODELS.build(grass_cfg(localize_scale=value))
 
 
-def test_grass_accepts_the_range_ends_and_checks_guide_updates_bn():
+def test_grass_accepts_the_range_ends_and_checks_guide_updates_bn(grass_cfg):
     assert MODELS.build(grass_cfg(localize_scale=1)).localize_scale == 1.0
     with pytest.raises(ValueError, match="guide_updates_bn must be a bool, got 'yes'"):
         MODELS.build(grass_cfg(guide_updates_bn='yes'))
@@ -52,8 +51,8 @@ def test_hook_option_ranges(kwargs, message):
         HOOKS.build(dict(type='NonFiniteLossHook', check_params='no'))
 
 
-def test_config_checks_without_a_runner():
-    cfg = Config.fromfile(str(GRASS_CPU))
+def test_config_checks_without_a_runner(grass_cpu_config):
+    cfg = Config.fromfile(str(grass_cpu_config))
     check_config_types(cfg)  # the shipped config passes
     check_cfg_options(cfg, {'train_cfg.max_iters': 3, 'model_wrapper_cfg.type': 'X', 'view_size': 64})
     with pytest.raises(KeyError, match=r"unknown config key 'trian_cfg'.*did you mean 'train_cfg'"):
@@ -81,8 +80,8 @@ def test_config_checks_without_a_runner():
     ('custom_hooks.0.warmup_iters=None custom_hooks.0.warmup_epochs=1', ValueError,
      'warmup_epochs needs an epoch-based train loop'),
 ])
-def test_train_tool_names_the_bad_key(tiny_folder, tmp_path, option, error, message):
+def test_train_tool_names_the_bad_key(tiny_folder, tmp_path, option, error, message, grass_cpu_config, small_options):
     options = small_options(tiny_folder, max_iters=4, warmup=None) + option.split()
     with pytest.raises(error, match=message):
-        TRAIN.main([str(GRASS_CPU), '--work-dir', str(tmp_path / 'work'), '--cfg-options', *options])
+        train_tool.main([str(grass_cpu_config), '--work-dir', str(tmp_path / 'work'), '--cfg-options', *options])
     assert not list((tmp_path / 'work').glob('*.pth'))

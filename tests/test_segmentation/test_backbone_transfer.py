@@ -1,5 +1,4 @@
 """Pretrained backbone -> mmseg DeepLabV3+: exact weight transfer, and clear errors when it cannot be exact."""
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -8,18 +7,13 @@ from mmengine.registry import DefaultScope
 from mmseg.registry import MODELS
 
 import grass_mm.segmentation  # noqa: F401  (registers the hook)
+from grass_mm.checkpoint import extract_backbone
 from grass_mm.segmentation.hooks import PretrainedKeysCheckHook
-from grass_mm.tools_lib import extract_backbone
+from tools import extract_backbone as extract_backbone_tool
+
 from .conftest import save_runner_like_checkpoint
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(f'grass_tools_{name}', REPO / 'tools' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def build_segmentor(seg_cfg, checkpoint, **backbone):
@@ -96,15 +90,15 @@ def test_extract_refuses_checkpoint_without_backbone(tmp_path, capsys):
         extract_backbone(path, tmp_path / 'out.pth')
     assert not (tmp_path / 'out.pth').exists()
 
-    assert load_tool('extract_backbone').main([str(path), str(tmp_path / 'out.pth')]) == 1
+    assert extract_backbone_tool.main([str(path), str(tmp_path / 'out.pth')]) == 1
     assert f'{path}: no backbone weights' in capsys.readouterr().err
-    assert load_tool('extract_backbone').main([str(tmp_path / 'missing.pth'), str(tmp_path / 'o.pth')]) == 1
+    assert extract_backbone_tool.main([str(tmp_path / 'missing.pth'), str(tmp_path / 'o.pth')]) == 1
     assert 'checkpoint not found' in capsys.readouterr().err
 
 
 def test_extract_cli_prints_kept_and_dropped(pretrain_checkpoint, tmp_path, capsys):
     _, path, state = pretrain_checkpoint
-    assert load_tool('extract_backbone').main([str(path), str(tmp_path / 'b.pth')]) == 0
+    assert extract_backbone_tool.main([str(path), str(tmp_path / 'b.pth')]) == 0
     out = capsys.readouterr().out
     backbone_keys = [key for key in state if key.startswith('backbone.')]
     assert f'kept {len(backbone_keys)} backbone tensors' in out and 'layer4 (' in out
@@ -116,7 +110,7 @@ def test_runner_stops_before_training_a_random_stem(seg_cfg, tmp_path):
     """Through mmengine's Runner: the config's PretrainedKeysCheckHook raises before the first iteration."""
     from mmengine.runner import Runner
 
-    from grass_mm.utils.demo_data import render_demo_dataset
+    from tools.harness.demo_data import render_demo_dataset
     path = tmp_path / 'simclr.pth'
     save_runner_like_checkpoint('simclr', path)
     data = render_demo_dataset(tmp_path / 'data', num_train=2, num_val=1, size=64)

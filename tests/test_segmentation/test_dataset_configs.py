@@ -7,7 +7,7 @@ import pytest
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from grass_mm.utils.demo_data import render_demo_dataset
+from tools.harness.demo_data import render_demo_dataset
 
 BASES = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / 'datasets'
 PRETRAIN = ['rsi_folder_pretrain', 'potsdam_pretrain', 'vaihingen_pretrain', 'loveda_urban_pretrain',

@@ -7,7 +7,7 @@ from mmengine.registry import DefaultScope
 from mmseg.registry import DATASETS
 
 from grass_mm.segmentation.datasets import LabelFractionDataset, label_fraction_order
-from grass_mm.utils.demo_data import render_demo_dataset
+from tools.harness.demo_data import render_demo_dataset
 
 
 @pytest.fixture(scope='module')

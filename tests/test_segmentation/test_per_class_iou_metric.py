@@ -1,8 +1,8 @@
 """PerClassIoUMetric: mmseg's IoUMetric plus one IoU per class, equal to a direct computation."""
 import numpy as np
 import torch
-from mmseg.structures import SegDataSample
 from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
 
 from grass_mm.segmentation.evaluation import PerClassIoUMetric
 
@@ -20,10 +20,10 @@ def test_per_class_iou_matches_direct_computation():
     labels[0][0, :] = 255  # ignored pixels
     metric = PerClassIoUMetric(iou_metrics=['mIoU'])
     metric.dataset_meta = dict(classes=('a', 'b', 'c', 'never'))
-    metric.process([], [sample(p, l) for p, l in zip(preds, labels)])
+    metric.process([], [sample(pred, label) for pred, label in zip(preds, labels)])
     results = metric.evaluate(len(labels))
 
-    pred, label = np.concatenate([p.ravel() for p in preds]), np.concatenate([l.ravel() for l in labels])
+    pred, label = np.concatenate([p.ravel() for p in preds]), np.concatenate([lab.ravel() for lab in labels])
     valid = label != 255
     for index, name in enumerate(('a', 'b', 'c')):
         inter = np.sum((pred == index) & (label == index) & valid)

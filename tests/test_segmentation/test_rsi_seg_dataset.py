@@ -10,7 +10,7 @@ from mmengine.registry import DefaultScope
 from mmseg.registry import DATASETS
 
 from grass_mm.segmentation.datasets import RSISegDataset
-from grass_mm.utils.demo_data import CLASSES, render_demo_dataset
+from tools.harness.demo_data import CLASSES, render_demo_dataset
 
 LOAD = [dict(type='LoadImageFromFile'), dict(type='LoadRSIAnnotations')]
 

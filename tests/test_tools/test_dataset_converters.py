@@ -1,6 +1,5 @@
 """Converters on fixture archives in the official layouts: tree, names, label values, resume, bad input."""
 import io
-import sys
 import zipfile
 from pathlib import Path
 
@@ -9,9 +8,7 @@ import numpy as np
 import pytest
 import tifffile
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tools' / 'dataset_converters'))
-import potsdam  # noqa: E402
-import vaihingen  # noqa: E402
+from tools.dataset_converters import potsdam, vaihingen
 
 # The ISPRS legend (RGB), written out independently of the converter's table.
 LEGEND = {(255, 255, 255): 1, (0, 0, 255): 2, (0, 255, 255): 3, (0, 255, 0): 4, (255, 255, 0): 5,

@@ -1,5 +1,4 @@
 """LoveDA converter on fixture zips (Urban and Rural kept apart) and LoveDADomainDataset on its output."""
-import sys
 import zipfile
 from pathlib import Path
 
@@ -10,9 +9,7 @@ from mmengine.registry import DefaultScope
 from mmseg.registry import DATASETS
 
 import grass_mm.segmentation.datasets  # noqa: F401  (registers LoveDADomainDataset, LoadRSIAnnotations)
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tools' / 'dataset_converters'))
-import loveda  # noqa: E402
+from tools.dataset_converters import loveda
 
 FILES = {('Train', 'Urban'): ['1366', '1367'], ('Train', 'Rural'): ['0'], ('Val', 'Urban'): ['3514'],
          ('Val', 'Rural'): ['2522', '2523']}

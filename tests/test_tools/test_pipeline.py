@@ -1,12 +1,12 @@
 """tools/pipeline.py end to end on a tiny rendered dataset: stages, report, exact frozen transfer, resume."""
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 import torch
 
-from grass_mm.utils.demo_data import render_demo_dataset
+from tools import pipeline
+from tools.harness.demo_data import render_demo_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,15 +23,8 @@ FINETUNE_OPTIONS = [
 ]
 
 
-def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(f'grass_tools_{name}', REPO / 'tools' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def run(data: Path, work_dir: Path) -> int:
-    return load_tool('pipeline').main([
+    return pipeline.main([
         '--data', str(data), '--work-dir', str(work_dir), '--methods', 'grass', 'random', '--pretrain-iters', '2',
         '--finetune-iters', '2', '--pretrain-cfg-options', *PRETRAIN_OPTIONS, '--finetune-cfg-options',
         *FINETUNE_OPTIONS
@@ -80,4 +73,4 @@ def test_pipeline_rejects_bad_data(tmp_path, capsys):
     assert run(tmp_path / 'empty', tmp_path / 'study') == 1
     assert 'images not found' in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        load_tool('pipeline').main(['--work-dir', str(tmp_path), '--methods', 'moco'])
+        pipeline.main(['--work-dir', str(tmp_path), '--methods', 'moco'])

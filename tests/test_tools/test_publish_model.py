@@ -1,6 +1,5 @@
 """tools/publish_model.py: training state dropped, sha256 prefix in the name, weights unchanged."""
 import hashlib
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -9,7 +8,8 @@ import pytest
 import torch
 from mmengine.logging import MessageHub
 
-from grass_mm.tools_lib import publish_checkpoint
+from grass_mm.checkpoint import publish_checkpoint
+from tools import publish_model
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,14 +47,11 @@ def test_publish_drops_training_state_and_names_by_sha(tmp_path):
 
 def test_publish_wraps_a_bare_state_dict_and_cli(tmp_path, capsys):
     torch.save({'conv1.weight': torch.ones(2)}, tmp_path / 'backbone.pth')
-    spec = importlib.util.spec_from_file_location('grass_tools_publish', REPO / 'tools' / 'publish_model.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    assert tool.main([str(tmp_path / 'backbone.pth'), str(tmp_path / 'bb')]) == 0
+    assert publish_model.main([str(tmp_path / 'backbone.pth'), str(tmp_path / 'bb')]) == 0
     final = next(tmp_path.glob('bb-*.pth'))
     assert f'published {final}' in capsys.readouterr().out
     assert torch.equal(torch.load(final, weights_only=True)['state_dict']['conv1.weight'], torch.ones(2))
-    assert tool.main([str(tmp_path / 'backbone.pth'), str(tmp_path / 'missing' / 'x.pth')]) == 1
+    assert publish_model.main([str(tmp_path / 'backbone.pth'), str(tmp_path / 'missing' / 'x.pth')]) == 1
     assert 'output folder does not exist' in capsys.readouterr().err
     with pytest.raises(FileNotFoundError, match='checkpoint not found'):
         publish_checkpoint(tmp_path / 'nope.pth', tmp_path / 'x.pth')

@@ -1,5 +1,4 @@
 """tools/study.py: aggregation over seeds on synthetic metrics, and a tiny end-to-end run on the demo set."""
-import importlib.util
 import json
 import math
 import statistics
@@ -8,10 +7,17 @@ from pathlib import Path
 import pytest
 from mmengine.config import Config
 
-from grass_mm.tools_lib.study_aggregate import (describe, differences_table, format_stat, paired_differences,
-                                                summarize, summary_table)
-from grass_mm.tools_lib.study_plot import plot_study
-from grass_mm.utils.demo_data import render_demo_dataset
+from tools import study
+from tools.harness.aggregate import (
+    describe,
+    differences_table,
+    format_stat,
+    paired_differences,
+    summarize,
+    summary_table,
+)
+from tools.harness.demo_data import render_demo_dataset
+from tools.harness.plot import plot_study
 
 REPO = Path(__file__).resolve().parents[2]
 CLASSES = ['land', 'water']
@@ -72,15 +78,8 @@ def test_plot_writes_a_png_and_refuses_nothing(tmp_path):
         plot_study([('methods', {})], CLASSES, tmp_path / 'none.png')
 
 
-def load_study_tool():
-    spec = importlib.util.spec_from_file_location('grass_tools_study', REPO / 'tools' / 'study.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def run_study(data, work_dir, *extra):
-    return load_study_tool().main([
+    return study.main([
         '--data', str(data), '--work-dir', str(work_dir), '--methods', 'grass', '--seeds', '0', '1',
         '--ablation-ratios', '0.3', '--pretrain-iters', '1', '--finetune-iters', '1', '--view-size', '48',
         '--crop', '64', '--resize', '64', '--finetune-batch', '2', '--pretrain-cfg-options',

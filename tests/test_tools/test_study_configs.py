@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from mmengine.config import Config
 
-from grass_mm.tools_lib.study_configs import evaluation_config, finetune_config, pretrain_config, scale_iterations
+from tools.harness.stage_configs import evaluation_config, finetune_config, pretrain_config, scale_iterations
 
 REPO = Path(__file__).resolve().parents[2]
 GRASS_CPU = REPO / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py'

@@ -1,16 +1,13 @@
 """The demo data set: layout, labels, histogram, determinism, idempotence and the CLI."""
 import json
-import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from grass_mm.utils.demo_data import CLASSES, render_demo_dataset
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tools'))
-import make_demo_data  # noqa: E402
+from tools import make_demo_data
+from tools.harness.demo_data import CLASSES, render_demo_dataset
 
 
 def _files(root: Path) -> dict:

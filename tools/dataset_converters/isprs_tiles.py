@@ -26,6 +26,8 @@ import numpy as np
 import tifffile
 from mmengine.utils import ProgressBar
 
+from grass_mm.utils.atomic_write import atomic_write
+
 ISPRS_COLOURS = ((255, 255, 255), (0, 0, 255), (0, 255, 255), (0, 255, 0), (255, 255, 0), (255, 0, 0))
 
 
@@ -125,10 +127,9 @@ def write_tile(out_dir: Path, split: str, key: str, image: np.ndarray, labels: n
     if pretrain_tile:
         tile_dir = out_dir / 'tiles' / split
         tile_dir.mkdir(parents=True, exist_ok=True)
-        partial = tile_dir / f'{key}.tif.partial'
-        tifffile.imwrite(partial, image, tile=(256, 256), compression='zlib', planarconfig='contig',
-                         photometric='rgb' if image.shape[2] == 3 else 'minisblack')
-        partial.replace(tile_dir / f'{key}.tif')
+        with atomic_write(tile_dir / f'{key}.tif') as file:
+            tifffile.imwrite(file, image, tile=(256, 256), compression='zlib', planarconfig='contig',
+                             photometric='rgb' if image.shape[2] == 3 else 'minisblack')
     return count
 
 

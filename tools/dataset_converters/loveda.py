@@ -1,7 +1,7 @@
 """LoveDA: official Train.zip / Val.zip (/ Test.zip) -> Urban and Rural kept apart, mmseg file format.
 
 Usage:
-    python tools/dataset_converters/loveda.py ZIP_DIR [-o data/loveda]
+    python -m tools.dataset_converters.loveda ZIP_DIR [-o data/loveda]
 
 Reads ``ZIP_DIR/Train.zip`` and ``ZIP_DIR/Val.zip`` (members ``<Split>/<Urban|Rural>/images_png/<n>.png``
 and ``.../masks_png/<n>.png``) and, when present, ``Test.zip`` (images only). Writes::
@@ -25,6 +25,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 from mmengine.utils import ProgressBar
+
+from grass_mm.utils.atomic_write import atomic_write
 
 OFFICIAL_COUNTS = {('Train', 'Urban'): 1156, ('Train', 'Rural'): 1366, ('Val', 'Urban'): 677,
                    ('Val', 'Rural'): 992}
@@ -89,9 +91,8 @@ def convert_zip(zip_path: Path, out_dir: Path) -> None:
                         size = png_size(stream.read(24), f'{zip_path}:{image.filename}')
                     check_mask(size, data, f'{zip_path}:{info.filename}')
                 target.parent.mkdir(parents=True, exist_ok=True)
-                partial = target.with_suffix('.png.partial')
-                partial.write_bytes(data)
-                partial.replace(target)
+                with atomic_write(target) as file:
+                    file.write(data)
             progress.update()
         print()
 

@@ -1,7 +1,7 @@
 """ISPRS Potsdam: official zips -> mmseg's layout (for PotsdamDataset) plus tiles for pretraining.
 
 Usage:
-    python tools/dataset_converters/potsdam.py ZIP_DIR [-o data/potsdam] [--clip-size 512] [--stride 512]
+    python -m tools.dataset_converters.potsdam ZIP_DIR [-o data/potsdam] [--clip-size 512] [--stride 512]
         [--image-zip 2_Ortho_RGB.zip] [--label-zip 5_Labels_all_noBoundary.zip] [--no-pretrain-tiles]
 
 Reads ``ZIP_DIR/2_Ortho_RGB.zip`` (members ``top_potsdam_<i>_<j>_RGB.tif``; ``3_Ortho_IRRG.zip`` and
@@ -17,12 +17,9 @@ The split is mmseg's (24 training tiles, 14 validation tiles). Nothing in ZIP_DI
 skips tiles already finished.
 """
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from isprs_tiles import convert_tiles, plan_jobs  # noqa: E402
+from tools.dataset_converters.isprs_tiles import convert_tiles, plan_jobs
 
 SPLITS = {
     'train': ['2_10', '2_11', '2_12', '3_10', '3_11', '3_12', '4_10', '4_11', '4_12', '5_10', '5_11',

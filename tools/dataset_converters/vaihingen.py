@@ -1,7 +1,7 @@
 """ISPRS Vaihingen: official zips -> mmseg's layout (for ISPRSDataset) plus tiles for pretraining.
 
 Usage:
-    python tools/dataset_converters/vaihingen.py ZIP_DIR [-o data/vaihingen] [--clip-size 512]
+    python -m tools.dataset_converters.vaihingen ZIP_DIR [-o data/vaihingen] [--clip-size 512]
         [--stride 512] [--label-zip ISPRS_semantic_labeling_Vaihingen_ground_truth_eroded_COMPLETE.zip]
         [--no-pretrain-tiles]
 
@@ -20,12 +20,9 @@ Colours and patch offsets: see ``isprs_tiles.py``. Nothing in ZIP_DIR is modifie
 already finished.
 """
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from isprs_tiles import convert_tiles, plan_jobs  # noqa: E402
+from tools.dataset_converters.isprs_tiles import convert_tiles, plan_jobs
 
 SPLITS = {
     'train': ['area1', 'area11', 'area13', 'area15', 'area17', 'area21', 'area23', 'area26', 'area28',

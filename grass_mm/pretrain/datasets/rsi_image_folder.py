@@ -5,7 +5,8 @@ from typing import List, Union
 
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
-from .rsi_io import IMAGE_EXTENSIONS, is_image_file
+
+from grass_mm.rsi.layout import IMAGE_EXTENSIONS, find_image, is_image_file
 
 
 @DATASETS.register_module()
@@ -80,8 +81,8 @@ class RSIImageFolder(BaseDataset):
             if not entry:
                 continue
             if not Path(entry).suffix:  # a stem, as in the split files of RSISegDataset's layout
-                entry = next((entry + ext for ext in IMAGE_EXTENSIONS if (root / (entry + ext)).is_file()),
-                             entry + IMAGE_EXTENSIONS[0])
+                found = find_image(root, entry)
+                entry = found.relative_to(root).as_posix() if found else entry + IMAGE_EXTENSIONS[0]
             elif not is_image_file(Path(entry)):
                 raise ValueError(f'RSIImageFolder: {ann_file} line {number}: {entry!r} is not an image '
                                  f'(expected extensions {", ".join(IMAGE_EXTENSIONS)})')

@@ -2,14 +2,12 @@
 import os.path as osp
 from typing import Optional, Sequence
 
-import cv2
 import mmengine
-import torch
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 from mmpretrain.utils import get_ori_model
 
-from grass_mm.visualization import draw_sampling_grid
+from grass_mm.visualization import preview_batch, save_grid
 
 
 @HOOKS.register_module()
@@ -42,14 +40,8 @@ class SamplingVisualizationHook(Hook):
         model = get_ori_model(runner.model)
         if model.phase != 'gs' or not self.every_n_train_iters(runner, self.interval) or data_batch is None:
             return
-        data = model.data_preprocessor(data_batch, True)
-        views = torch.stack(data['inputs'], 1).flatten(0, 1)[:self.max_rows]
-        picked = model.sampling_preview(views)
-        preprocessor = model.data_preprocessor
-        grid = draw_sampling_grid(views, picked['cam'], picked['boxes'], picked['crops'],
-                                  preprocessor.mean.flatten().tolist(), preprocessor.std.flatten().tolist(),
-                                  self.max_rows)
+        grid = preview_batch(model, data_batch, self.max_rows)['grid']
         folder = osp.join(runner.work_dir, self.out_dir)
         mmengine.mkdir_or_exist(folder)
-        cv2.imwrite(osp.join(folder, f'iter_{runner.iter + 1}.png'), grid[..., ::-1])
+        save_grid(grid, osp.join(folder, f'iter_{runner.iter + 1}.png'))
         runner.visualizer.add_image('grass_sampling', grid, step=runner.iter + 1)

@@ -130,6 +130,20 @@ class GradientGuidedSampler(nn.Module):
         low = torch.minimum((low - torch.div(side - (high - low), 2, rounding_mode='floor')).clamp(min=0), size - side)
         return low, low + side
 
+    @staticmethod
+    def box_area_fraction(boxes: torch.Tensor, view_size: Sequence[int]) -> torch.Tensor:
+        """Area of every box over the view's area.
+
+        Args:
+            boxes (torch.Tensor): (B, 4) boxes ``(r0, r1, c0, c1)``, half-open, in view pixels.
+            view_size (Sequence[int]): (H, W) of the views.
+
+        Returns:
+            torch.Tensor: (B,) float fractions in (0, 1].
+        """
+        area = (boxes[:, 1] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 2])
+        return area.float() / (int(view_size[0]) * int(view_size[1]))
+
     def crop(self, views: torch.Tensor, boxes: torch.Tensor, out: torch.Tensor = None) -> torch.Tensor:
         """Crops every view to its box and resizes it back to the view size, batched.
 
@@ -186,6 +200,6 @@ class GradientGuidedSampler(nn.Module):
         view_size = tuple(views.shape[-2:])
         boxes, degenerate = self.locate(self.grad_cam(feats.detach(), grads.detach()),
                                         view_size if map_size is None else map_size, view_size)
-        area = ((boxes[:, 1] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 2])).float() / (view_size[0] * view_size[1])
-        stats = dict(degenerate_frac=degenerate.float().mean(), box_area_frac=area.mean())
+        stats = dict(degenerate_frac=degenerate.float().mean(),
+                     box_area_frac=self.box_area_fraction(boxes, view_size).mean())
         return self.crop(views, boxes, out=out), stats

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine.logging import print_log
-
 from mmpretrain.registry import TRANSFORMS
-from ..rsi_io import read_window
+
+from grass_mm.rsi.reader import read_window
 
 
 @TRANSFORMS.register_module()
@@ -24,7 +24,7 @@ class LoadRSIWindow(BaseTransform):
     so a seeded run is reproducible). Along an axis where the image is not larger than the window, the
     whole axis is taken: a smaller image is returned whole, neither padded nor resized (the view pipeline's
     RandomResizedCrop brings every sample to the training size). Tiled TIFF/GeoTIFF tiles are read window
-    by window (only the overlapping tiles are decoded, see :mod:`grass_mm.pretrain.datasets.rsi_io`).
+    by window (only the overlapping tiles are decoded, see :mod:`grass_mm.rsi.reader`).
     With ``align_windows=True`` a tiled TIFF's window offsets are drawn among multiples of its tile size
     (plus the last offset that reaches the image edge), so a window of k x k tiles decodes exactly k x k
     tiles instead of up to (k + 1) x (k + 1): the windows then are those of a pre-sliced grid whose stride

@@ -6,11 +6,12 @@ from typing import Callable, Dict, Optional, Sequence
 
 from mmengine.config import Config
 
-from .checkpoint_io import PathLike
-from .study_aggregate import Runs, differences_table, paired_differences, summarize, summary_table
+from grass_mm.utils.atomic_write import PathLike, write_text_atomically
+
+from .aggregate import Runs, differences_table, paired_differences, summarize, summary_table
+from .pipeline import RANDOM, StudyPipeline
+from .plot import plot_study
 from .study_data import prepare_study_data
-from .study_pipeline import RANDOM, StudyPipeline
-from .study_plot import plot_study
 
 RATIO_KEY = 'model.sampler.threshold_ratio'
 
@@ -130,7 +131,7 @@ class SeededStudy:
         report = dict(settings=settings, classes=self.classes, runs=dict(main=self.main, ablation=by_ratio),
                       summary=dict(main=main, ablation=ablation), paired_differences=differences,
                       ablation_paired_differences=ablation_differences)
-        (self.work_dir / 'results.json').write_text(json.dumps(report, indent=1))
+        write_text_atomically(self.work_dir / 'results.json', json.dumps(report, indent=1))
         lines = ['# GraSS study: mean ± std over seeds, DeepLabV3+ on the validation split', '',
                  *(f'- {key}: {value}' for key, value in settings.items()), '',
                  'IoU, aAcc and mIoU in percent; mean ± sample std over the listed seeds (n/a: no value).', '',
@@ -139,7 +140,7 @@ class SeededStudy:
         if ablation:
             lines += ['', '## Ablation: GraSS threshold ratio r', '', summary_table(ablation, self.classes, 'r'), '',
                       differences_table(ablation_differences)]
-        (self.work_dir / 'results.md').write_text('\n'.join(lines) + '\n')
+        write_text_atomically(self.work_dir / 'results.md', '\n'.join(lines) + '\n')
         plot_study([('methods (mean ± std over seeds)', main), ('GraSS threshold ratio r', ablation)], self.classes,
                    self.work_dir / 'results.png')
         return report

@@ -18,6 +18,19 @@ def _number(value) -> Optional[float]:
     return float(value)
 
 
+def metric_value(metrics: dict, key: str) -> Optional[float]:
+    """One metric of an evaluation as float, or None when missing or NaN.
+
+    Args:
+        metrics (dict): One evaluation's metrics.
+        key (str): The metric, e.g. ``'mIoU'`` or ``'IoU.building'``.
+
+    Returns:
+        float | None: The value.
+    """
+    return _number(metrics.get(key))
+
+
 def describe(values: Sequence[Optional[float]]) -> dict:
     """Mean, sample standard deviation (n - 1) and count of the values that are present.
 

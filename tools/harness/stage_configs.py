@@ -4,13 +4,14 @@ Each function loads a repository config and overrides only what the study contro
 iteration count (schedules and warm-up scaled with it), seed, work dir and the backbone checkpoint.
 """
 import copy
-import json
 from pathlib import Path
 from typing import Optional
 
 from mmengine.config import Config
 
-from .checkpoint_io import PathLike
+from grass_mm.rsi.layout import META_FILE, read_meta
+from grass_mm.utils.atomic_write import PathLike
+
 
 def scale_iterations(cfg: Config, iters: int) -> Config:
     """Sets ``train_cfg.max_iters`` and scales the schedule with it, keeping its shape.
@@ -105,8 +106,8 @@ def finetune_config(config: PathLike, data_root: PathLike, backbone: Optional[Pa
         Config: The stage config; its val dataloader/evaluator are used by the evaluation stage.
     """
     cfg = scale_iterations(Config.fromfile(str(config)), iters)
-    meta = json.loads((Path(data_root) / 'meta.json').read_text())
-    ignore_index = int(meta.get('ignore_index', 255))
+    meta = read_meta(Path(data_root) / META_FILE)
+    ignore_index = int(meta['ignore_index'])
     for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
         dataset = loader.dataset
         while 'dataset' in dataset:  # wrappers such as LabelFractionDataset

@@ -21,7 +21,6 @@ import numpy as np
 import tifffile
 from tifffile import TIFF
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
 TIFF_EXTENSIONS = ('.tif', '.tiff')
 
 # (height, width) of the whole image, (height, width) of its storage tiles ((1, 1) when it has none)
@@ -29,11 +28,6 @@ TIFF_EXTENSIONS = ('.tif', '.tiff')
 WindowChooser = Callable[[int, int, Tuple[int, int]], Tuple[int, int, int, int]]
 # (window array, (height, width) of the whole image, (top, left, height, width) of the window).
 WindowRead = Tuple[np.ndarray, Tuple[int, int], Tuple[int, int, int, int]]
-
-
-def is_image_file(path: Path) -> bool:
-    """Returns whether ``path`` has one of the accepted image extensions (case-insensitive)."""
-    return Path(path).suffix.lower() in IMAGE_EXTENSIONS
 
 
 def _read_tiff_window(path: Path, choose: WindowChooser) -> WindowRead:

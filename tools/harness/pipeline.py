@@ -5,11 +5,12 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, Optional, Sequence
 
-from .backbone_export import extract_backbone
-from .checkpoint_io import PathLike
-from .study_configs import evaluation_config, finetune_config, pretrain_config
+from grass_mm.checkpoint import extract_backbone
+from grass_mm.utils.atomic_write import PathLike, write_text_atomically
+
+from .report import write_report
+from .stage_configs import evaluation_config, finetune_config, pretrain_config
 from .study_data import prepare_study_data
-from .study_report import write_report
 
 RANDOM = 'random'
 
@@ -153,8 +154,6 @@ class StudyPipeline:
         cfg.merge_from_dict(options)
         runner = Runner.from_cfg(cfg)
         metrics = {key: (None if value != value else float(value)) for key, value in runner.val().items()}
-        tmp = metrics_file.with_name(f'.{metrics_file.name}.tmp')
-        tmp.write_text(json.dumps(metrics, indent=1))
-        tmp.replace(metrics_file)
+        write_text_atomically(metrics_file, json.dumps(metrics, indent=1))
         del runner
         gc.collect()

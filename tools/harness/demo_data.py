@@ -13,6 +13,8 @@ from typing import Dict, List
 import cv2
 import numpy as np
 
+from grass_mm.rsi.layout import IMAGE_DIR, MASK_DIR, MASK_SUFFIX, META_FILE, SPLIT_DIR
+
 CLASSES = ('land', 'building', 'road', 'vegetation', 'water', 'car')
 PALETTE = ((222, 184, 135), (220, 20, 60), (128, 128, 128), (34, 139, 34), (30, 144, 255), (255, 215, 0))
 IGNORE_INDEX = 255
@@ -89,17 +91,18 @@ def _render_scene(rng: np.random.Generator, size: int) -> tuple:
 
 def _is_complete(root: Path, params: Dict) -> bool:
     """Returns whether ``root`` already holds a full render with these parameters."""
-    meta_file = root / 'meta.json'
+    meta_file = root / META_FILE
     if not meta_file.is_file():
         return False
     meta = json.loads(meta_file.read_text())
     if meta.get('demo') != params:
         raise FileExistsError(f'{root} holds a demo render with other parameters ({meta.get("demo")}); '
                               f'wanted {params}: choose another folder or delete this one')
-    stems = [line for split in ('train', 'val') for line in (root / 'splits' / f'{split}.txt')
-             .read_text().split()] if (root / 'splits').is_dir() else []
+    stems = [line for split in ('train', 'val') for line in (root / SPLIT_DIR / f'{split}.txt')
+             .read_text().split()] if (root / SPLIT_DIR).is_dir() else []
     return len(stems) == params['num_train'] + params['num_val'] and all(
-        (root / 'images' / f'{s}.png').is_file() and (root / 'masks' / f'{s}.png').is_file() for s in stems)
+        (root / IMAGE_DIR / f'{s}.png').is_file() and (root / MASK_DIR / f'{s}{MASK_SUFFIX}').is_file()
+        for s in stems)
 
 
 def render_demo_dataset(root, num_train: int = 36, num_val: int = 12, size: int = 256,
@@ -122,18 +125,18 @@ def render_demo_dataset(root, num_train: int = 36, num_val: int = 12, size: int 
         raise ValueError(f'need num_train >= 1, num_val >= 1 and size >= 64, got {params}')
     if _is_complete(root, params):
         return root
-    for sub in ('images', 'masks', 'splits'):
+    for sub in (IMAGE_DIR, MASK_DIR, SPLIT_DIR):
         (root / sub).mkdir(parents=True, exist_ok=True)
     stems: List[str] = [f'demo_{i:04d}' for i in range(num_train + num_val)]
     hist = np.zeros(256, np.int64)
     for index, stem in enumerate(stems):
         img, mask = _render_scene(np.random.default_rng([seed, index]), size)
-        cv2.imwrite(str(root / 'images' / f'{stem}.png'), img[..., ::-1])
-        cv2.imwrite(str(root / 'masks' / f'{stem}.png'), mask)
+        cv2.imwrite(str(root / IMAGE_DIR / f'{stem}.png'), img[..., ::-1])
+        cv2.imwrite(str(root / MASK_DIR / f'{stem}{MASK_SUFFIX}'), mask)
         hist += np.bincount(mask.ravel(), minlength=256)
-    (root / 'splits' / 'train.txt').write_text('\n'.join(stems[:num_train]) + '\n')
-    (root / 'splits' / 'val.txt').write_text('\n'.join(stems[num_train:]) + '\n')
+    (root / SPLIT_DIR / 'train.txt').write_text('\n'.join(stems[:num_train]) + '\n')
+    (root / SPLIT_DIR / 'val.txt').write_text('\n'.join(stems[num_train:]) + '\n')
     meta = dict(classes=list(CLASSES), palette=[list(c) for c in PALETTE], ignore_index=IGNORE_INDEX,
                 hist={str(k): int(v) for k, v in enumerate(hist) if v}, demo=params)
-    (root / 'meta.json').write_text(json.dumps(meta, indent=1))  # written last: marks a complete render
+    (root / META_FILE).write_text(json.dumps(meta, indent=1))  # written last: marks a complete render
     return root

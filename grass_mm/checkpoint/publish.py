@@ -3,7 +3,7 @@ import os
 from pathlib import Path
 from typing import Tuple
 
-from .checkpoint_io import PathLike, load_checkpoint_dict, save_atomically, sha256_file
+from .io import PathLike, load_checkpoint_dict, save_atomically, sha256_file
 
 #: Training-state entries of an mmengine Runner checkpoint that a released model does not need.
 TRAINING_STATE_KEYS = ('optimizer', 'param_schedulers', 'message_hub', 'hook_msgs')

@@ -11,7 +11,7 @@ from typing import List, Tuple
 
 import torch
 
-from .checkpoint_io import PathLike, load_checkpoint_dict, save_atomically
+from .io import PathLike, load_checkpoint_dict, save_atomically
 
 BACKBONE_PREFIX = 'backbone.'
 

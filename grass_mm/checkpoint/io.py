@@ -1,15 +1,15 @@
-"""Checkpoint file helpers: weights-only loading, atomic saving and content hashes."""
+"""Checkpoint file helpers: weights-only loading, atomic saving and content hashes.
+
+Loading relies on the allow-list that ``import grass_mm`` installs (:mod:`grass_mm.checkpoint.compat`).
+"""
 import hashlib
-import os
-import uuid
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import torch
 
-import grass_mm  # noqa: F401  (installs the weights-only allow-list for mmengine checkpoints)
+from grass_mm.utils.atomic_write import PathLike, atomic_write
 
-PathLike = Union[str, os.PathLike]
 _BLOCK_SIZE = 1 << 20
 
 
@@ -37,7 +37,7 @@ def load_checkpoint_dict(path: PathLike) -> dict:
 
 
 def save_atomically(obj: Any, path: PathLike) -> Path:
-    """Saves ``obj`` with :func:`torch.save` to a temporary file next to ``path``, then renames it.
+    """Saves ``obj`` with :func:`torch.save` through :func:`~grass_mm.utils.atomic_write.atomic_write`.
 
     A reader never sees a half-written file, and an interrupted save leaves no file at ``path``.
 
@@ -51,22 +51,9 @@ def save_atomically(obj: Any, path: PathLike) -> Path:
     Raises:
         FileNotFoundError: If the destination folder does not exist.
     """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f'output folder does not exist: {path.parent}')
-    tmp_name = path.with_name(f'.{path.name}.{uuid.uuid4().hex}.tmp')
-    # O_EXCL: a fresh file; mode 0o666 minus the umask, as open() would create it (mkstemp would use 0600).
-    fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, 'wb') as file:
-            torch.save(obj, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        tmp_name.unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_write(path) as file:
+        torch.save(obj, file)
+    return Path(path)
 
 
 def sha256_file(path: PathLike) -> str:

@@ -1,8 +1,8 @@
-"""The multi-seed study's chart: mean ± std bars of mIoU and per-class IoU, one panel per comparison."""
+"""The study's charts: one run's IoU bars per method, and mean ± std bars over seeds per comparison."""
 from pathlib import Path
 from typing import Dict, Sequence, Tuple
 
-from .study_aggregate import metric_keys
+from .aggregate import metric_keys, metric_value
 
 
 def _panel(ax, summary: Dict[str, dict], classes: Sequence[str], title: str) -> None:
@@ -54,3 +54,37 @@ def plot_study(panels: Sequence[Tuple[str, Dict[str, dict]]], classes: Sequence[
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return Path(path)
+
+
+def bar_chart(results: Dict[str, dict], classes: Sequence[str], path: Path) -> Path:
+    """Grouped bars: mIoU and the per-class IoU, one colour per method.
+
+    Args:
+        results (dict): Method -> metrics.
+        classes (Sequence[str]): Class names.
+        path (Path): The PNG to write.
+
+    Returns:
+        Path: ``path``.
+    """
+    import matplotlib
+    matplotlib.use('Agg')
+    from matplotlib import pyplot as plt
+
+    groups = ['mIoU', *classes]
+    width = 0.8 / len(results)
+    fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(groups), 4.2))
+    for index, (method, metrics) in enumerate(results.items()):
+        values = [metric_value(metrics, 'mIoU')] + [metric_value(metrics, f'IoU.{name}') for name in classes]
+        xs = [g + (index - (len(results) - 1) / 2) * width for g in range(len(groups))]
+        bars = ax.bar(xs, [0.0 if v is None else v for v in values], width, label=method)
+        ax.bar_label(bars, labels=['n/a' if v is None else f'{v:.2f}' for v in values], fontsize=6, rotation=90,
+                     padding=2)
+    ax.set_xticks(range(len(groups)), groups, rotation=30, ha='right')
+    ax.set_ylabel('IoU on the val split (%)')
+    ax.set_ylim(0, 110)
+    ax.legend(loc='upper right', fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

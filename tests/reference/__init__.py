@@ -1,1 +1,0 @@
-"""Per-sample reference implementations used by the tests and tools/benchmark.py."""
