@@ -16,7 +16,8 @@ from typing import List, Optional, Sequence, Union
 
 PathLike = Union[str, Path]
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
+# Rasters grass_mm reads (grass_mm.rsi.reader): PNG, JPEG, GeoTIFF (COG, BigTIFF), JPEG2000, GDAL VRT.
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.tif', '.tiff', '.jp2', '.vrt')
 IMAGE_DIR, MASK_DIR, SPLIT_DIR, META_FILE = 'images', 'masks', 'splits', 'meta.json'
 MASK_SUFFIX = '.png'
 DEFAULT_IGNORE_INDEX = 255

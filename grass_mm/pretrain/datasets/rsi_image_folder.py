@@ -15,12 +15,13 @@ class RSIImageFolder(BaseDataset):
 
     The image folder is ``data_root`` joined with ``data_prefix``. Without ``ann_file`` the folder is
     walked recursively (following symlinks); files whose extension (case-insensitive) is one of
-    ``.png .jpg .jpeg .tif .tiff`` are listed, sorted by their path relative to the folder, so the list is
-    the same on every machine. Other files (``README``, ``.tfw`` world files, ``.aux.xml``) and hidden
-    files and folders (names starting with '.') are ignored. With ``ann_file`` (relative to ``data_root``),
-    each non-empty line is one image path relative to the image folder, used in the file's order; a line
-    without extension is a stem (as in ``splits/train.txt`` of the Dubai layout), resolved to the first
-    existing file among the accepted extensions.
+    ``.png .jpg .jpeg .tif .tiff .jp2 .vrt`` are listed, sorted by their path relative to the folder, so the
+    list is the same on every machine. Other files (``README``, ``.tfw`` world files, ``.aux.xml``, ``.msk``
+    masks, ``.ovr`` overviews) and hidden files and folders (names starting with '.') are ignored. A VRT
+    and the tiles it mosaics are both listed when they share the folder: point ``data_prefix`` at one.
+    With ``ann_file`` (relative to ``data_root``), each non-empty line is one image path relative to the
+    image folder, used in the file's order; a line without extension is a stem (as in ``splits/train.txt``
+    of the Dubai layout), resolved to the first existing file among the accepted extensions.
 
     Each data info is ``dict(img_path=...)``; reading, windowing and the corrupt-file policy belong to
     the pipeline (see :class:`LoadRSIWindow`). For large tiles set ``samples_per_image`` so that one
