@@ -33,7 +33,8 @@ class BandwiseApply(BaseTransform):
 
     def __init__(self, transforms: List[Union[Dict, Callable[[Dict], Dict]]],
                  share_random_params: bool = True) -> None:
-        self.transforms = Compose(transforms)
+        # built from mmpretrain's registry (its parent holds mmcv's), whatever the default scope
+        self.transforms = Compose([TRANSFORMS.build(t) if isinstance(t, dict) else t for t in transforms])
         self.share_random_params = bool(share_random_params)
 
     def transform(self, results: Dict) -> Optional[Dict]:
