@@ -149,6 +149,7 @@ def write_raster() -> Callable[..., Path]:
     ``data`` is ``(height, width, bands)`` (or ``(height, width)``); keyword arguments are rasterio profile
     keys and GDAL creation options (``tiled``, ``blockxsize``, ``compress``, ``photometric``, ``nodata``,
     ``BIGTIFF``, ...). Drivers that only copy (COG, JP2OpenJPEG) are written from an in-memory GeoTIFF.
+    Missing parent folders are created.
     """
     import warnings
 
@@ -158,6 +159,7 @@ def write_raster() -> Callable[..., Path]:
     from rasterio.io import MemoryFile
 
     def write(path, data: np.ndarray, driver: str = 'GTiff', **options) -> Path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         data = data[..., None] if data.ndim == 2 else data
         profile = dict(driver='GTiff', height=data.shape[0], width=data.shape[1], count=data.shape[2],
                        dtype=data.dtype.name)

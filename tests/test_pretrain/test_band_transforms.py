@@ -26,7 +26,8 @@ def test_three_bands_go_through_the_host_transform_unchanged():
     for seed in range(3):
         np.testing.assert_array_equal(_run(BandwiseApply([CROP]), rgb, seed),
                                       _run(RandomResizedCrop(scale=40, backend='pillow'), rgb, seed))
-        np.testing.assert_array_equal(_run(BandColorJitter(**JITTER), rgb, seed), _run(ColorJitter(**JITTER), rgb, seed))
+        np.testing.assert_array_equal(_run(BandColorJitter(**JITTER), rgb, seed),
+                                      _run(ColorJitter(**JITTER), rgb, seed))
 
 
 def test_n_band_crop_is_pillows_resize_of_each_band_with_one_crop():
