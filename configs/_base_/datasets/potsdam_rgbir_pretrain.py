@@ -11,7 +11,8 @@ raster = dict(bands=(0, 1, 2, 3), value_range=None, percentiles=None, nodata=Non
 # values with `python tools/compute_band_stats.py data/potsdam_rgbir/tiles/train --config CONFIG`.
 band_mean = [123.675, 116.28, 103.53, 114.495]
 band_std = [58.395, 57.12, 57.375, 57.63]
-data_preprocessor = dict(mean=band_mean, std=band_std, to_rgb=False)  # N bands come in listed order
+# mmengine's preprocessors take 1 or 3 mean values: BandDataPreprocessor takes one per band (listed order)
+data_preprocessor = dict(type='BandDataPreprocessor', mean=band_mean, std=band_std, to_rgb=False)
 
 # The SimCLR views of rsi_folder_pretrain.py, with each transform's N-band behaviour: crops resized and blurred
 # band by band by Pillow (BandwiseApply), brightness and contrast jittered per band (saturation and hue are
