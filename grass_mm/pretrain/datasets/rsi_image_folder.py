@@ -1,12 +1,11 @@
 """Unlabeled remote-sensing images from a folder tree, for self-supervised pretraining."""
-import os
 from pathlib import Path
 from typing import List, Union
 
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
-from grass_mm.rsi.layout import IMAGE_EXTENSIONS, find_image, is_image_file
+from grass_mm.rsi.layout import IMAGE_EXTENSIONS, find_image, is_image_file, list_images
 
 
 @DATASETS.register_module()
@@ -53,23 +52,16 @@ class RSIImageFolder(BaseDataset):
 
     def _walk(self, root: Path) -> List[str]:
         """Returns the sorted relative paths of the images under ``root``."""
-        images, others = [], []
-        for folder, subfolders, files in os.walk(root, followlinks=True):
-            subfolders[:] = [name for name in subfolders if not name.startswith('.')]
-            for name in files:
-                if name.startswith('.'):
-                    continue
-                rel = (Path(folder) / name).relative_to(root).as_posix()
-                (images if is_image_file(Path(name)) else others).append(rel)
+        images, others = list_images(root)
         if not images and not others:
             raise ValueError(f'RSIImageFolder: the image folder {root} is empty; expected image files '
                              f'with extensions {", ".join(IMAGE_EXTENSIONS)}')
         if not images:
-            examples = ', '.join(sorted(others)[:5])
+            examples = ', '.join(others[:5])
             raise ValueError(f'RSIImageFolder: no images under {root}: expected files with extensions '
                              f'{", ".join(IMAGE_EXTENSIONS)} but found only {len(others)} other '
                              f'file(s), e.g. {examples}')
-        return sorted(images)
+        return images
 
     def _read_ann_file(self, root: Path) -> List[str]:
         """Returns the image paths an ``ann_file`` lists, checking that each one is an existing image."""
