@@ -1,7 +1,7 @@
 """Pretraining input rate: windows read with rasterio vs the previous reader vs pre-sliced patches, in one run.
 
-Usage: python -m tools.benchmark_data [--tiles 4] [--tile-size 4096] [--window 512] [--samples 100]
-           [--rounds 3] [--work-dir DIR]
+Usage: python -m tools.benchmark_data [--tiles 4] [--tile-size 4096] [--window 512] [--samples 50]
+           [--rounds 4] [--work-dir DIR]
 
 Builds RSI-like tiles from the demo renderer's scenes (a mosaic, so the content compresses like imagery,
 not like noise), writes each layout with rasterio, and times the pretraining dataset (``RSIImageFolder`` +
@@ -9,8 +9,10 @@ the two-view SimCLR pipeline of ``configs/_base_/datasets/rsi_folder_pretrain.py
 alternating between rows. Readers: ``rasterio`` (``LoadRSIWindow``), ``previous`` (grass_mm's former
 tifffile segment reader, ``tools/harness/tifffile_window_reader.py``), ``mmcv`` (``LoadImageFromFile`` on
 the patches). Both window readers draw the same windows from the same seed (checked: identical pixels).
-Prints samples/s (median over rounds) with the two views and for the read alone, the ratio rasterio /
-previous per layout and each row's ratio to the pre-sliced patches. Layouts:
+In every round the readers of one layout run back to back (in alternating order), so that the ratio
+rasterio / previous of a round compares runs under the same machine load. Prints samples/s (median over
+rounds) with the two views and for the read alone, the median and range of the per-round ratios rasterio /
+previous, and each row's ratio to the pre-sliced patches. Layouts:
 
 - ``patches``: pre-sliced 512 px PNG patches (mmseg's layout);
 - ``tiled``: tiled GeoTIFF, 256 x 256 tiles, Deflate (what the converters write); ``aligned``: the same
@@ -27,7 +29,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -158,6 +160,70 @@ def ratio(value: Optional[float], reference: Optional[float]) -> str:
     return f'{value / reference:.2f}' if value and reference else '-'
 
 
+def measure(table: Dict[tuple, tuple], samples: int, rounds: int) -> Tuple[Dict, Dict[tuple, str]]:
+    """Times every row ``rounds`` times; the readers of one layout run back to back, in alternating order.
+
+    Returns:
+        tuple: {(row, two_views): [samples/s per round]}, {row: why the reader cannot read the layout}.
+    """
+    layouts: Dict[str, List[tuple]] = {}
+    for key in table:
+        layouts.setdefault(key[0], []).append(key)
+    runs = {(key, views): [] for key in table for views in (True, False)}
+    failures = {}
+    for round_index in range(rounds):
+        for keys in layouts.values():
+            for key in (keys if round_index % 2 == 0 else keys[::-1]):
+                folder, loader = table[key]
+                count = samples if key[0] != 'one_strip' else max(samples // 10, 5)
+                for views in (True, False):
+                    if key in failures:
+                        break
+                    try:
+                        runs[(key, views)].append(rate(folder, loader, count, views))
+                    except RuntimeError as error:  # the previous reader on LZW/JPEG without imagecodecs
+                        failures[key] = str(error).split(': ', 1)[-1]
+    return runs, failures
+
+
+def paired(runs: Dict, layout: str, views: bool) -> Optional[Tuple[float, float, float]]:
+    """rasterio / previous on one layout: median, min and max of the per-round ratios (None if not both)."""
+    new, old = runs.get(((layout, 'rasterio'), views)), runs.get(((layout, 'previous'), views))
+    if not new or not old:
+        return None
+    ratios = [a / b for a, b in zip(new, old)]
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def report(runs: Dict, failures: Dict, table: Dict, identical: bool, decode: Dict, args) -> None:
+    """Prints the tables."""
+    median = {key: statistics.median(values) if values else None for key, values in runs.items()}
+    print(f'{args.tiles} tiles of {args.tile_size}^2 px (RGB, 8 bit), {args.window} px windows/patches, one '
+          f'process, {args.rounds} rounds of {args.samples} samples ({max(args.samples // 10, 5)} for one_strip), '
+          f'the readers of a layout back to back; rates: median over rounds; rasterio / previous: median '
+          f'[min, max] of the per-round ratios. Identical windows from both readers: {"yes" if identical else "NO"}')
+    print(f'{"layout":<11} {"reader":<9} {"two-view/s":>10} {"load-only/s":>11}   {"rasterio/previous two-view":<27}'
+          f'{"load-only":<19} {"vs patches":>10}')
+    patches = (median[(('patches', 'mmcv'), True)], median[(('patches', 'mmcv'), False)])
+    for key in table:
+        if key in failures:
+            print(f'{key[0]:<11} {key[1]:<9} cannot read: {failures[key]}')
+            continue
+        two, load = median[(key, True)], median[(key, False)]
+        versus = ['-'] * 2
+        if key[1] == 'rasterio':
+            versus = [('{:.2f} [{:.2f}, {:.2f}]'.format(*r) if r else '-') for r in
+                      (paired(runs, key[0], True), paired(runs, key[0], False))]
+        print(f'{key[0]:<11} {key[1]:<9} {two:>10.1f} {load:>11.1f}   {versus[0]:<27}{versus[1]:<19} '
+              f'{ratio(two, patches[0])}/{ratio(load, patches[1])}')
+    tiled = [paired(runs, 'tiled', views) for views in (True, False)]
+    print('rasterio / previous on tiled GeoTIFFs (256 px tiles, Deflate): two-view {:.2f} [{:.2f}, {:.2f}], '
+          'load-only {:.2f} [{:.2f}, {:.2f}]'.format(*tiled[0], *tiled[1]) +
+          f'; target >= 0.9 (medians): {"met" if min(t[0] for t in tiled) >= 0.9 else "NOT met"}')
+    print('whole-image decode of a 512 px patch, ms (median): ' +
+          ', '.join(f'{name} {value:.2f}' for name, value in decode.items()))
+
+
 def main(argv=None) -> None:
     """Runs the benchmark and prints the tables.
 
@@ -168,8 +234,8 @@ def main(argv=None) -> None:
     parser.add_argument('--tiles', type=int, default=4)
     parser.add_argument('--tile-size', type=int, default=4096)
     parser.add_argument('--window', type=int, default=512)
-    parser.add_argument('--samples', type=int, default=100, help='samples per row and round')
-    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--samples', type=int, default=50, help='samples per row and round')
+    parser.add_argument('--rounds', type=int, default=4)
     parser.add_argument('--work-dir', help='where to write the layouts (default: a temporary folder)')
     args = parser.parse_args(argv)
     import grass_mm.pretrain.datasets  # noqa: F401  (registers RSIImageFolder, LoadRSIWindow)
@@ -179,42 +245,9 @@ def main(argv=None) -> None:
         folders = make_layouts(Path(tmp), args.tiles, args.tile_size, args.window)
         identical = same_windows(folders['tiled'], args.window)
         table = rows(folders, args.window)
-        runs = {(key, views): [] for key in table for views in (True, False)}
-        failures = {}
-        for _ in range(args.rounds):
-            for key, (folder, loader) in table.items():
-                if key in failures:
-                    continue
-                count = args.samples if key[0] != 'one_strip' else max(args.samples // 10, 5)
-                for views in (True, False):
-                    try:
-                        runs[(key, views)].append(rate(folder, loader, count, views))
-                    except RuntimeError as error:  # the previous reader on LZW/JPEG without imagecodecs
-                        failures[key] = str(error).split(': ', 1)[-1]
-                        break
+        runs, failures = measure(table, args.samples, args.rounds)
         decode = decode_times(folders['patches'], args.rounds)
-    median = {key: statistics.median(values) if values else None for key, values in runs.items()}
-    print(f'{args.tiles} tiles of {args.tile_size}^2 px (RGB, 8 bit), {args.window} px windows/patches, one '
-          f'process, median of {args.rounds} alternating rounds of {args.samples} samples ({args.samples // 10} '
-          f'for one_strip); rasterio and previous read identical windows: {"yes" if identical else "NO"}')
-    print(f'{"layout":<11} {"reader":<9} {"two-view/s":>10} {"load-only/s":>11} {"vs previous":>13} '
-          f'{"vs patches":>12}')
-    patches = (median[(('patches', 'mmcv'), True)], median[(('patches', 'mmcv'), False)])
-    for key in table:
-        two, load = median[(key, True)], median[(key, False)]
-        if key in failures:
-            print(f'{key[0]:<11} {key[1]:<9} cannot read: {failures[key]}')
-            continue
-        previous = (key[0], 'previous')
-        versus = (f'{ratio(two, median[(previous, True)])}/{ratio(load, median[(previous, False)])}'
-                  if key[1] == 'rasterio' and previous in table else '')
-        print(f'{key[0]:<11} {key[1]:<9} {two:>10.1f} {load:>11.1f} {versus:>13} '
-              f'{ratio(two, patches[0])}/{ratio(load, patches[1]):>5}')
-    tiled = [median[(('tiled', 'rasterio'), v)] / median[(('tiled', 'previous'), v)] for v in (True, False)]
-    print(f'rasterio / previous on tiled GeoTIFFs: {tiled[0]:.2f} (two-view), {tiled[1]:.2f} (load-only); '
-          f'target >= 0.9: {"met" if min(tiled) >= 0.9 else "NOT met"}')
-    print('whole-image decode of a 512 px patch, ms (median): ' +
-          ', '.join(f'{name} {value:.2f}' for name, value in decode.items()))
+    report(runs, failures, table, identical, decode, args)
 
 
 if __name__ == '__main__':
