@@ -187,3 +187,14 @@ def test_aligned_windows_start_on_storage_tiles(tmp_path, write_raster):
 def test_repr_names_the_rule():
     text = repr(LoadRSIWindow(window_size=64, bands=(3, 0, 1, 2), value_range=(0, 2047), nodata=0))
     assert all(word in text for word in ('bands=(3, 0, 1, 2)', 'value_range=((0.0, 2047.0),)', 'nodata=0.0'))
+
+
+def test_a_folder_with_mixed_band_counts_stops_at_the_file_that_lacks_a_band(tmp_path, write_raster):
+    write_raster(tmp_path / 'a_rgbn.tif', _rgb(64, 64, bands=4), photometric='MINISBLACK')
+    write_raster(tmp_path / 'b_rgb.tif', _rgb(64, 64))
+    dataset = RSIImageFolder(data_root=str(tmp_path), pipeline=[
+        dict(type='LoadRSIWindow', window_size=32, bands=(0, 1, 2, 3), on_corrupt='skip')])
+    assert dataset[0]['img'].shape == (32, 32, 4)
+    with pytest.raises(ValueError) as info:  # a configuration error: never skipped
+        dataset[1]
+    assert all(word in str(info.value) for word in ('b_rgb.tif', 'has 3 band', 'at least 4 bands'))
