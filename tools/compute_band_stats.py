@@ -81,7 +81,8 @@ def listed_order(array: np.ndarray) -> np.ndarray:
 
 
 def scan(files: List[Path], rule: RasterRule, window: int, raw: bool, policy: CorruptFilePolicy) -> Dict:
-    """Reads every window of every file once; accumulates raw histograms/samples and/or 0-255 moments."""
+    """Reads every window of every file once: raw histograms/samples (with ``raw``) and the 0-255 moments
+    of the files whose dtype the rule covers (uint8, or any with a value rule)."""
     stats: Dict = dict(hist=None, samples=[], dtypes=set(), sum=None, sumsq=None, count=0)
     rng = np.random.default_rng(0)
     progress = ProgressBar(len(files))
@@ -90,14 +91,14 @@ def scan(files: List[Path], rule: RasterRule, window: int, raw: bool, policy: Co
             with RasterFile(path) as raster:
                 bands = rule.band_indices(raster)
                 stats['dtypes'].add(raster.dtype.name)
+                covered = raster.dtype == np.uint8 or rule.value_range is not None or rule.percentiles is not None
                 for box in windows(raster.shape, window):
+                    data = raster.read(bands, box)
+                    valid = rule.validity(raster, bands, box, data)
                     if raw:
-                        data = raster.read(bands, box)
-                        valid = rule.validity(raster, bands, box, data)
                         accumulate_raw(stats, listed_order(data), valid, rng)
-                    else:
-                        pixels = rule.read(raster, box, bands)
-                        accumulate_moments(stats, listed_order(pixels.img), pixels.valid)
+                    if covered:
+                        accumulate_moments(stats, listed_order(rule.to_uint8(data, valid, path)), valid)
         except UnreadableRasterError as exc:
             policy(path, str(exc))
         progress.update()
@@ -169,24 +170,22 @@ def compute(folder: Path, rule_args: dict, range_percentiles=(0.5, 99.5), window
     files = [Path(folder) / name for name in images]
     rule = RasterRule(**rule_args)
     policy = CorruptFilePolicy('skip', 'compute_band_stats')
-    print(f'{len(files)} images, raster rule {rule.to_dict()}: raw values')
-    raw_stats = scan(files, rule, window, raw=True, policy=policy)
-    raw = raw_summary(raw_stats, range_percentiles)
+    print(f'{len(files)} images, raster rule {rule.to_dict()}')
+    moments = scan(files, rule, window, raw=True, policy=policy)
+    raw = raw_summary(moments, range_percentiles)
     suggested = None
-    if raw_stats['dtypes'] - {'uint8'} and rule.value_range is None and rule.percentiles is None:
+    if moments['dtypes'] - {'uint8'} and rule.value_range is None and rule.percentiles is None:
         suggested = (min(raw[f'p{range_percentiles[0]:g}']), max(raw[f'p{range_percentiles[1]:g}']))
-        rule_args = dict(rule_args, value_range=suggested)
-        rule = RasterRule(**rule_args)
-        print(f'not 8-bit ({", ".join(sorted(raw_stats["dtypes"]))}) and no value rule: using the suggested '
-              f'value_range={suggested}')
-    print('0-255 values through the rule')
-    moments = scan(files, rule, window, raw=False, policy=CorruptFilePolicy('skip', 'compute_band_stats'))
+        rule = RasterRule(**dict(rule_args, value_range=suggested))
+        print(f'not 8-bit ({", ".join(sorted(moments["dtypes"]))}) and no value rule: reading again with the '
+              f'suggested value_range={suggested}')
+        moments = scan(files, rule, window, raw=False, policy=CorruptFilePolicy('skip', 'compute_band_stats'))
     if not moments['count']:
         raise SystemExit(f'no valid pixel in the {len(files)} images under {folder}')
     mean = moments['sum'] / moments['count']
     std = np.sqrt(np.maximum(moments['sumsq'] / moments['count'] - mean ** 2, 0))
     return dict(folder=str(folder), files=len(files), skipped=policy.num_skipped,
-                rule={k: v for k, v in rule.to_dict().items()}, suggested_value_range=suggested, raw=raw,
+                rule=rule.to_dict(), suggested_value_range=suggested, raw=raw,
                 valid_pixels=int(moments['count']), band_mean=[round(float(v), 3) for v in mean],
                 band_std=[round(float(v), 3) for v in std])
 

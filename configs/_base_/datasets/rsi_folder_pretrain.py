@@ -1,6 +1,7 @@
-# Pretraining data: a folder tree of unlabeled RSI images (png, jpg, jpeg, tif, tiff; any size).
+# Pretraining data: a folder tree of unlabeled RSI images (png, jpg, jpeg, tif, tiff, jp2, vrt; any size).
 # Each sample is one random window of `window_size` px read from an image (rasterio: tiled GeoTIFFs are read
-# window by window; windows are drawn inside valid data), then two SimCLR views exactly as mmpretrain's imagenet_bs32_simclr.py (GraSS method spec §2).
+# window by window; windows are drawn inside valid data), then two SimCLR views exactly as mmpretrain's
+# imagenet_bs32_simclr.py (GraSS method spec §2).
 # Override `data_root` (e.g. --cfg-options train_dataloader.dataset.data_root=/path/to/tiles).
 custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
 
