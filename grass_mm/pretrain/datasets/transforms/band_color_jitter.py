@@ -14,9 +14,9 @@ class BandColorJitter(ColorJitter):
     """Colour jitter of 3-band images as mmpretrain's ``ColorJitter``; brightness/contrast for N bands.
 
     A 3-band image is jittered by mmpretrain's ``ColorJitter`` unchanged (brightness, contrast, saturation,
-    hue in random order). Saturation and hue are colour-wheel operations with no meaning for other band
-    counts (mmcv's implementations accept only 3-channel images), so an N-band image (N != 3) gets, by
-    ``n_band_mode``:
+    hue in random order). mmcv's implementations of all four build an RGB image (3 channels only), and
+    saturation and hue are colour-wheel operations with no meaning for other band counts, so an N-band
+    image (N != 3) gets, by ``n_band_mode``:
 
     - ``'per_band'`` (default): each band its own brightness and contrast factors, drawn from the same
       ranges, applied in random order with Pillow's ``ImageEnhance`` (the operations the 3-band jitter

@@ -24,7 +24,8 @@ class BandwiseApply(BaseTransform):
     - ``RandomResizedCrop(backend='pillow')``: Pillow takes a 4-band array as RGBA and resizes it with the
       colour premultiplied by the 4th band (an infrared band would act as alpha), and refuses 5+ bands;
       band by band it is Pillow's resize of each band, exactly what it does to each channel of RGB;
-    - ``GaussianBlur`` (Pillow): refuses 5+ bands; band by band it equals the RGB blur per channel.
+    - ``GaussianBlur`` (Pillow): refuses ``(h, w, 1)`` and 5+ band arrays; band by band it equals the RGB
+      blur per channel.
 
     Args:
         transforms (list[dict | callable]): the wrapped transforms.
