@@ -140,3 +140,40 @@ def read_scalars() -> Callable[[Path], list]:
         return [json.loads(line) for path in logs for line in path.read_text().splitlines()]
 
     return read
+
+
+@pytest.fixture(scope='session')
+def write_raster() -> Callable[..., Path]:
+    """Factory writing a raster with rasterio: ``write_raster(path, data, driver='GTiff', **creation_options)``.
+
+    ``data`` is ``(height, width, bands)`` (or ``(height, width)``); keyword arguments are rasterio profile
+    keys and GDAL creation options (``tiled``, ``blockxsize``, ``compress``, ``photometric``, ``nodata``,
+    ``BIGTIFF``, ...). Drivers that only copy (COG, JP2OpenJPEG) are written from an in-memory GeoTIFF.
+    Missing parent folders are created.
+    """
+    import warnings
+
+    import rasterio
+    import rasterio.shutil
+    from rasterio.errors import NotGeoreferencedWarning
+    from rasterio.io import MemoryFile
+
+    def write(path, data: np.ndarray, driver: str = 'GTiff', **options) -> Path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        data = data[..., None] if data.ndim == 2 else data
+        profile = dict(driver='GTiff', height=data.shape[0], width=data.shape[1], count=data.shape[2],
+                       dtype=data.dtype.name)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', NotGeoreferencedWarning)
+            if driver in ('COG', 'JP2OpenJPEG'):
+                with MemoryFile() as memory:
+                    with memory.open(**profile) as dataset:
+                        dataset.write(np.moveaxis(data, 2, 0))
+                    with memory.open() as dataset:
+                        rasterio.shutil.copy(dataset, str(path), driver=driver, **options)
+            else:
+                with rasterio.open(path, 'w', **dict(profile, driver=driver, **options)) as dataset:
+                    dataset.write(np.moveaxis(data, 2, 0))
+        return Path(path)
+
+    return write

@@ -64,10 +64,10 @@ def test_registered_names_are_in_the_hosts_registries():
 
     import grass_mm.pretrain  # noqa: F401
     expected = {
-        MODELS: ['GraSS', 'GradientGuidedSampler', 'LinearProjectionNeck'],
+        MODELS: ['GraSS', 'GradientGuidedSampler', 'LinearProjectionNeck', 'BandDataPreprocessor'],
         HOOKS: ['GraSSHook', 'NonFiniteLossHook', 'SamplingVisualizationHook'],
         DATASETS: ['RSIImageFolder'],
-        TRANSFORMS: ['LoadRSIWindow'],
+        TRANSFORMS: ['LoadRSIWindow', 'BandwiseApply', 'BandColorJitter'],
     }
     for registry, names in expected.items():
         for name in names:

@@ -7,7 +7,7 @@ from mmengine.config import Config
 
 REPO = Path(__file__).resolve().parents[2]
 BENCHMARKS = sorted((REPO / 'configs' / 'benchmarks' / 'deeplabv3plus').glob('*.py'))
-NUM_CLASSES = {'potsdam': 6, 'loveda-urban': 7, 'loveda-rural': 7, 'dubai': 6, 'rsi': 6}
+NUM_CLASSES = {'potsdam': 6, 'potsdam-rgbir': 6, 'loveda-urban': 7, 'loveda-rural': 7, 'dubai': 6, 'rsi': 6}
 
 
 @pytest.mark.parametrize('path', BENCHMARKS, ids=[p.stem for p in BENCHMARKS])
@@ -36,6 +36,12 @@ def test_benchmark_config(path):
     assert {h.type for h in cfg.custom_hooks} == {'PretrainedKeysCheckHook'}
     assert cfg.val_evaluator.type == 'PerClassIoUMetric'
     assert ('SyncBN' if '_r50b-' in name else 'BN') == backbone.norm_cfg.type == cfg.model.decode_head.norm_cfg.type
+    # the stem takes the loader's bands; N bands come in listed order, three in BGR order
+    preprocessor, loader = cfg.model.data_preprocessor, inner.pipeline[0]
+    bands = loader.bands or (0, 1, 2)
+    assert loader.type == cfg.val_dataloader.dataset.pipeline[0].type == 'LoadRSIImage'
+    assert backbone.get('in_channels', 3) == len(bands) == len(preprocessor.mean) == len(preprocessor.std)
+    assert preprocessor.bgr_to_rgb == (len(bands) == 3)
 
 
 def test_metafile_points_at_existing_configs_and_invents_no_results():

@@ -1,6 +1,7 @@
 # Fine-tuning data (mmseg): a labelled RSI set described by meta.json (images/, masks/, splits/, meta.json),
-# e.g. users' own tiles, the Dubai aerial set or the demo set. LoadRSIAnnotations is mmseg's
-# LoadAnnotations plus checks (mask size vs image, label values vs the classes of meta.json).
+# e.g. users' own tiles, the Dubai aerial set or the demo set. LoadRSIImage reads the images (rasterio, the
+# raster rule below); LoadRSIAnnotations is mmseg's LoadAnnotations plus checks (mask size vs image, label
+# values vs the classes of meta.json).
 # The training set is wrapped in LabelFractionDataset: set train_dataloader.dataset.fraction (e.g. 0.01)
 # and .seed for a deterministic label-fraction subset; the inner dataset is train_dataloader.dataset.dataset.
 custom_imports = dict(imports=['grass_mm.segmentation'], allow_failed_imports=False)
@@ -8,8 +9,11 @@ custom_imports = dict(imports=['grass_mm.segmentation'], allow_failed_imports=Fa
 dataset_type = 'RSISegDataset'
 data_root = 'data/rsi_seg/'
 crop_size = (512, 512)
+# The raster rule of both loader entries (bands, value_range or percentiles, nodata: docs/datasets.md). Give
+# the pretraining config of the same data the same rule: pretraining and fine-tuning then see the same pixels.
+raster = dict(bands=None, value_range=None, percentiles=None, nodata=None)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIImage', **raster),
     dict(type='LoadRSIAnnotations'),
     dict(type='RandomResize', scale=(1024, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -18,7 +22,8 @@ train_pipeline = [
     dict(type='PackSegInputs')
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    # validation cannot skip a sample (mmengine refuses None at test time): an unusable image raises
+    dict(type='LoadRSIImage', on_corrupt='raise', **raster),
     dict(type='Resize', scale=(1024, 1024), keep_ratio=True),
     dict(type='LoadRSIAnnotations'),
     dict(type='PackSegInputs')

@@ -27,7 +27,7 @@ model = dict(
     auxiliary_head=dict(in_channels=256, channels=64, num_classes=num_classes, norm_cfg=norm_cfg))
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIImage', **_base_.raster),  # the raster rule of the dataset base
     dict(type='LoadRSIAnnotations'),
     dict(type='RandomResize', scale=(512, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -36,7 +36,7 @@ train_pipeline = [
     dict(type='PackSegInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIImage', on_corrupt='raise', **_base_.raster),
     dict(type='Resize', scale=(512, 512), keep_ratio=True),
     dict(type='LoadRSIAnnotations'),
     dict(type='PackSegInputs'),
