@@ -1,0 +1,132 @@
+"""The settings a user changes in a config: where each one is read, and checks that they agree.
+
+A config file may hold a setting as a top-level variable (``data_root = ...``, ``num_classes = 6``,
+``crop_size = (256, 256)``) that its dicts use. mmengine evaluates such a variable only while *that file*
+loads: a child config or ``--cfg-options`` that changes it changes nothing else, and the Runner never reads
+it. The keys the Runner reads are the nested ones (:func:`nested_uses` finds them). This module
+
+- checks a loaded config's top-level settings against the nested keys that use them
+  (:func:`check_settings`), so a child config that redefines ``data_root`` or ``crop_size`` without the
+  dicts that use it fails with both keys named, instead of training on the base's value;
+- sets the data root of every dataset of the train/val/test loaders, through wrappers such as
+  ``LabelFractionDataset`` (:func:`set_data_root`, ``tools/train.py --data-root``).
+"""
+from typing import Any, Iterator, List, Tuple
+
+from mmengine.config import Config
+
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+# setting -> other names its value is read under (besides nested keys of the same name)
+ALIASES = {'crop_size': ('model.data_preprocessor.size', )}
+SETTINGS = ('data_root', 'num_classes', 'crop_size')
+
+
+def _walk(node: Any, path: str) -> Iterator[Tuple[str, Any]]:
+    """Yields ``(dotted path, value)`` of every key below ``node`` (list items by index)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, (list, tuple)) else ()
+    for key, value in items:
+        dotted = f'{path}.{key}' if path else str(key)
+        yield dotted, value
+        yield from _walk(value, dotted)
+
+
+def nested_uses(cfg: Config, name: str) -> List[Tuple[str, Any]]:
+    """Returns the keys below the top level that are called ``name``, or read its value under an alias.
+
+    Args:
+        cfg (Config): The config.
+        name (str): A top-level key, e.g. ``'data_root'``.
+
+    Returns:
+        list[tuple[str, Any]]: ``(dotted key, value)`` pairs, e.g.
+        ``('train_dataloader.dataset.dataset.data_root', 'data/x')``.
+    """
+    uses = [(path, value) for top, node in cfg.items() if top != name
+            for path, value in _walk(node, top) if path.rsplit('.', 1)[-1] == name]
+    for alias in ALIASES.get(name, ()):
+        node: Any = cfg
+        for part in alias.split('.'):
+            node = node.get(part) if isinstance(node, (dict, Config)) else None
+        if node is not None:
+            uses.append((alias, node))
+    return uses
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality that treats tuples and lists alike and ignores a trailing '/' of paths."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, str) and isinstance(b, str):
+        return a.rstrip('/') == b.rstrip('/')
+    return a == b
+
+
+def check_settings(cfg: Config) -> None:
+    """Checks that every top-level setting of :data:`SETTINGS` agrees with the nested keys that use it.
+
+    Run it on the config as loaded from its file (before ``--cfg-options``, which set nested keys).
+
+    Args:
+        cfg (Config): The loaded config.
+
+    Raises:
+        ValueError: Naming the top-level variable, the disagreeing nested key and both values.
+    """
+    for name in SETTINGS:
+        if name not in cfg:
+            continue
+        value = cfg[name]
+        for path, used in nested_uses(cfg, name):
+            if not _same(used, value):
+                raise ValueError(
+                    f'{cfg.filename}: {name} = {value!r} at the top of the config, but {path} = {used!r}. A '
+                    f'top-level variable only reaches the dicts of the file that defines it; set {path} (and '
+                    f'every other key that reads it: {", ".join(p for p, _ in nested_uses(cfg, name))}) or '
+                    'redefine those dicts next to the variable.')
+
+
+def innermost_datasets(loader: dict) -> Iterator[dict]:
+    """Yields the dataset dicts of a dataloader config, looking through ``dataset=dict(...)`` wrappers.
+
+    Args:
+        loader (dict): A dataloader config (``train_dataloader``, ...).
+
+    Yields:
+        dict: The innermost dataset config(s); ``datasets=[...]`` (concatenations) give each one.
+    """
+    stack = [loader.get('dataset')]
+    while stack:
+        dataset = stack.pop()
+        if not isinstance(dataset, dict):
+            continue
+        if isinstance(dataset.get('dataset'), dict):
+            stack.append(dataset['dataset'])
+        elif isinstance(dataset.get('datasets'), (list, tuple)):
+            stack.extend(reversed(dataset['datasets']))
+        else:
+            yield dataset
+
+
+def set_data_root(cfg: Config, data_root: str) -> List[str]:
+    """Sets ``data_root`` of every dataset of the train, val and test loaders (and the top-level variable).
+
+    Args:
+        cfg (Config): The config, changed in place.
+        data_root (str): The dataset folder, as the config's datasets expect it (see the config's header).
+
+    Returns:
+        list[str]: The keys that were set.
+    """
+    keys = []
+    for name in LOADERS:
+        loader = cfg.get(name)
+        if not isinstance(loader, dict):
+            continue
+        for dataset in innermost_datasets(loader):
+            dataset['data_root'] = str(data_root)
+        keys += [path for path, _ in _walk(loader, name) if path.endswith('.data_root')]
+    if 'data_root' in cfg:
+        cfg.data_root = str(data_root)
+        keys.insert(0, 'data_root')
+    return keys
