@@ -1,16 +1,11 @@
 """Clear errors for config mistakes that mmengine would ignore or report without the key's name."""
 import difflib
-import inspect
 import math
 from typing import Any, Callable, Dict, Iterable, Tuple
 
 from mmengine.config import Config
 
-from .config_settings import nested_uses
-
-# Top-level keys read by the Runner or the tools besides the Runner's own arguments (tta_*: test.py --tta).
-EXTRA_TOP_LEVEL_KEYS = ('model_wrapper_cfg', 'runner_type', 'custom_imports', 'compile', 'strategy', 'tta_model',
-                        'tta_pipeline')
+from .config_settings import nested_uses, runner_keys
 
 
 def _int(value: Any) -> bool:
@@ -36,17 +31,6 @@ TYPED_KEYS: Tuple[Tuple[str, Callable[[Any], bool], str], ...] = (
     ('randomness.deterministic', lambda v: isinstance(v, bool), 'a bool'),
     ('optim_wrapper.optimizer.lr', lambda v: _number(v) and v >= 0, 'a finite number >= 0'),
 )
-
-
-def runner_keys() -> Tuple[str, ...]:
-    """Returns the top-level config keys that mmengine's Runner (or the train tool) reads.
-
-    Returns:
-        tuple[str]: The Runner's constructor arguments plus :data:`EXTRA_TOP_LEVEL_KEYS`.
-    """
-    from mmengine.runner import Runner  # imported here: `import grass_mm.utils` stays light
-    params = inspect.signature(Runner.__init__).parameters
-    return tuple(name for name in params if name != 'self') + EXTRA_TOP_LEVEL_KEYS
 
 
 def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:

@@ -11,15 +11,30 @@ it. The keys the Runner reads are the nested ones (:func:`nested_uses` finds the
 - sets the data root of every dataset of the train/val/test loaders, through wrappers such as
   ``LabelFractionDataset`` (:func:`set_data_root`, ``tools/train.py --data-root``).
 """
+import inspect
 from typing import Any, Iterator, List, Tuple
 
 from mmengine.config import Config
 
+# Top-level keys read by the Runner or the tools besides the Runner's own arguments (tta_*: test.py --tta).
+EXTRA_TOP_LEVEL_KEYS = ('model_wrapper_cfg', 'runner_type', 'custom_imports', 'compile', 'strategy', 'tta_model',
+                        'tta_pipeline')
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 # setting -> other names its value is read under (besides nested keys of the same name)
 ALIASES = {'crop_size': ('model.data_preprocessor.size', )}
 SETTINGS = ('data_root', 'num_classes', 'crop_size')
+
+
+def runner_keys() -> Tuple[str, ...]:
+    """Returns the top-level config keys that mmengine's Runner (or the tools) read.
+
+    Returns:
+        tuple[str]: The Runner's constructor arguments plus :data:`EXTRA_TOP_LEVEL_KEYS`.
+    """
+    from mmengine.runner import Runner  # imported here: `import grass_mm.utils` stays light
+    params = inspect.signature(Runner.__init__).parameters
+    return tuple(name for name in params if name != 'self') + EXTRA_TOP_LEVEL_KEYS
 
 
 def _walk(node: Any, path: str) -> Iterator[Tuple[str, Any]]:
@@ -32,7 +47,9 @@ def _walk(node: Any, path: str) -> Iterator[Tuple[str, Any]]:
 
 
 def nested_uses(cfg: Config, name: str) -> List[Tuple[str, Any]]:
-    """Returns the keys below the top level that are called ``name``, or read its value under an alias.
+    """Returns the keys the Runner reads that are called ``name`` below the top level, or read it by alias.
+
+    Keys under other file variables (``train_pipeline``, ...) are not uses: the Runner never reads them.
 
     Args:
         cfg (Config): The config.
@@ -42,7 +59,8 @@ def nested_uses(cfg: Config, name: str) -> List[Tuple[str, Any]]:
         list[tuple[str, Any]]: ``(dotted key, value)`` pairs, e.g.
         ``('train_dataloader.dataset.dataset.data_root', 'data/x')``.
     """
-    uses = [(path, value) for top, node in cfg.items() if top != name
+    read = set(runner_keys())
+    uses = [(path, value) for top, node in cfg.items() if top != name and top in read
             for path, value in _walk(node, top) if path.rsplit('.', 1)[-1] == name]
     for alias in ALIASES.get(name, ()):
         node: Any = cfg
@@ -84,6 +102,22 @@ def check_settings(cfg: Config) -> None:
                     f'top-level variable only reaches the dicts of the file that defines it; set {path} (and '
                     f'every other key that reads it: {", ".join(p for p, _ in nested_uses(cfg, name))}) or '
                     'redefine those dicts next to the variable.')
+
+
+def sync_settings(cfg: Config) -> None:
+    """Gives each top-level setting the value its nested uses agree on (after ``--cfg-options`` set them).
+
+    The config the Runner saves in the work dir then passes :func:`check_settings` when a tool loads it
+    again; uses that disagree with each other are left for the checks to report.
+
+    Args:
+        cfg (Config): The merged config, changed in place.
+    """
+    for name in SETTINGS:
+        if name in cfg:
+            values = [value for _, value in nested_uses(cfg, name)]
+            if values and all(_same(value, values[0]) for value in values):
+                cfg[name] = values[0]
 
 
 def innermost_datasets(loader: dict) -> Iterator[dict]:

@@ -12,7 +12,7 @@ import torch.distributed as dist
 from mmengine.config import Config
 
 from .config_check import check_cfg_options, check_config_types
-from .config_settings import check_settings, set_data_root
+from .config_settings import check_settings, set_data_root, sync_settings
 
 
 def load_config(path: str, cfg_options: Optional[Dict[str, Any]] = None, data_root: Optional[str] = None) -> Config:
@@ -44,6 +44,7 @@ def load_config(path: str, cfg_options: Optional[Dict[str, Any]] = None, data_ro
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
+        sync_settings(cfg)
     check_config_types(cfg)
     return cfg
 
