@@ -2,8 +2,8 @@
 # ResNet-18, 96 px views cut from random 256 px windows, batch 8 images (16 views), 60 iterations of which
 # the first third (20) is the ID warm-up. Change train_cfg.max_iters alone: the lr warm-up (10 %), the cosine
 # (to the last iteration) and the ID warm-up (a third) follow it. Point it at your images:
-#   python tools/train.py configs/grass/grass_resnet18_cpu_rsi-folder.py \
-#       --cfg-options train_dataloader.dataset.data_root=../shared/data/dubai_aerial/images
+#   python tools/train.py configs/grass/grass_resnet18_cpu_rsi-folder.py --data-root ../shared/data/dubai_aerial/images
+# (the paper-size template for your own tiles: grass_resnet50_1xb256-coslr-350e_rsi-folder.py)
 _base_ = [
     '../_base_/models/grass_resnet50.py',
     '../_base_/datasets/rsi_folder_pretrain.py',
@@ -39,7 +39,7 @@ train_dataloader = dict(
     dataset=dict(data_root='data/demo/images', pipeline=train_pipeline))
 
 # LARS as in the paper, lr scaled linearly from 4.8 @ 256 images to 8 images (auto_scale_lr: the batch this lr
-# is for); iteration-based schedule, bounds as fractions of max_iters (grass_mm.utils.fit_schedule).
+# is for); iteration-based schedule, bounds as fractions of max_iters (grass_mm.utils.schedule.fit_schedule).
 optim_wrapper = dict(optimizer=dict(lr=0.15))
 auto_scale_lr = dict(base_batch_size=8)
 param_scheduler = [

@@ -1,7 +1,7 @@
 # GraSS paper schedule (spec §2): LARS (trust 0.001), momentum 0.9, weight decay 1e-6, lr 4.8 for batch 256,
 # linear warm-up over the first 10 % of the epochs, then cosine decay to the last epoch; 350 epochs.
 # The bounds are fractions of train_cfg.max_epochs (begin_ratio/end_ratio, resolved by tools/train.py through
-# grass_mm.utils.fit_schedule; the cosine's end and T_max default to the end of training in mmengine):
+# grass_mm.utils.schedule.fit_schedule; the cosine's end and T_max default to the end of training in mmengine):
 # change max_epochs alone and the warm-up stays 10 % and the cosine still ends at the last epoch.
 optim_wrapper = dict(
     type='OptimWrapper',

@@ -1,10 +1,12 @@
 # CPU-size DeepLabV3+ for tests, the demo and tools/pipeline.py: ResNet-18 (7x7 stem, as pretrained) D8,
 # BN instead of SyncBN, 256 px crops, batch 4, 200 iterations, backbone frozen (the GraSS authors' protocol
 # at toy size), on any dataset in the RSISegDataset layout (images/, masks/, splits/{train,val}.txt,
-# meta.json: the Dubai aerial set, the rendered demo set); set num_classes to its number of classes:
+# meta.json: the Dubai aerial set, the rendered demo set):
 #   python tools/train.py configs/benchmarks/deeplabv3plus/deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py \
-#       --cfg-options train_dataloader.dataset.dataset.data_root=DATA val_dataloader.dataset.data_root=DATA \
-#       model.backbone.init_cfg.checkpoint=work_dirs/grass/backbone.pth
+#       --data-root DATA --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/grass/backbone.pth
+# The settings you change are the variables below (data_root or --data-root; num_classes = len(meta.json
+# classes), checked when training starts; crop_size); the paper-size template is
+# deeplabv3plus_r50b-d8_frozen_1xb16-1.3k_rsi-256x256.py.
 # (tools/pipeline.py runs pretraining, extraction, this fine-tuning and the evaluation in one command.)
 _base_ = [
     '../../_base_/models/deeplabv3plus_r50b-d8.py',
