@@ -8,6 +8,8 @@ it. The keys the Runner reads are the nested ones (:func:`nested_uses` finds the
 - checks a loaded config's top-level settings against the nested keys that use them
   (:func:`check_settings`), so a child config that redefines ``data_root`` or ``crop_size`` without the
   dicts that use it fails with both keys named, instead of training on the base's value;
+- after ``--cfg-options`` set those nested keys, gives the variable their value (:func:`sync_settings`), so
+  the config the Runner saves in the work dir passes the check when a tool loads it again;
 - sets the data root of every dataset of the train/val/test loaders, through wrappers such as
   ``LabelFractionDataset`` (:func:`set_data_root`, ``tools/train.py --data-root``).
 """

@@ -146,4 +146,3 @@ def _check_ends(ends: List[Tuple[float, int, bool]], length: int, length_key: st
     if end > length:
         print_log(f'fit_schedule: the schedule ends at {end:g} {unit} ({where}), after training '
                   f'(train_cfg.{length_key}={length}); it is cut short', logger='current', level=logging.WARNING)
-

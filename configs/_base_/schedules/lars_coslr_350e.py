@@ -19,6 +19,6 @@ param_scheduler = [
 ]
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=350)
-# lr 4.8 is for a global batch of 256 images; tools/train.py --auto-scale-lr scales it to
+# lr 4.8 is for a global batch of 256 images; tools/train.py --auto-scale-lr multiplies it by
 # (number of GPUs x train_dataloader.batch_size) / 256.
 auto_scale_lr = dict(base_batch_size=256)

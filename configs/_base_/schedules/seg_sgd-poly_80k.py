@@ -7,7 +7,7 @@ param_scheduler = [dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, by_epoc
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=80000, val_interval=8000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-# lr 0.01 is for a global batch of 16 images (4 GPUs x 4); tools/train.py --auto-scale-lr scales it to
+# lr 0.01 is for a global batch of 16 images (4 GPUs x 4); tools/train.py --auto-scale-lr multiplies it by
 # (number of GPUs x train_dataloader.batch_size) / 16.
 auto_scale_lr = dict(enable=False, base_batch_size=16)
 default_hooks = dict(
