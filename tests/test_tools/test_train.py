@@ -1,8 +1,14 @@
-"""tools/train.py end to end: real Runner on real imagery and on a fixture, checkpoint -> --resume."""
+"""tools/train.py end to end: real Runner on real imagery and on a fixture, checkpoint -> --resume, schedules
+that follow the training length, --auto-scale-lr, --data-root, --tensorboard."""
+import importlib.util
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
 
 from tools import train as train_tool
 
@@ -54,7 +60,6 @@ def test_ten_times_the_shipped_length_keeps_the_schedule_shape(tiny_folder, tmp_
                                                                tiny_model_options, run_train, read_scalars):
     """max_iters 10x the shipped 60 and nothing else: the lr warm-up stays 10 %, the ID warm-up a third, and the
     cosine reaches its end at the last iteration (read from the logged lr)."""
-    from mmengine.config import Config
     shipped = Config.fromfile(str(grass_cpu_config))
     iters, base_lr = 10 * shipped.train_cfg.max_iters, shipped.optim_wrapper.optimizer.lr
     work = tmp_path / 'work'
@@ -80,9 +85,6 @@ def test_ten_times_the_shipped_length_keeps_the_schedule_shape(tiny_folder, tmp_
 def test_auto_scale_lr_scales_by_the_global_batch(tiny_folder, tmp_path, repo_root, grass_cpu_config, small_options,
                                                   tiny_model_options, run_train, read_scalars, free_port):
     """--auto-scale-lr: lr x (processes x batch per process) / auto_scale_lr.base_batch_size (8 here)."""
-    import os
-    import subprocess
-    import sys
     options = small_options(tiny_folder, max_iters=1, warmup=None) + tiny_model_options + [
         'train_dataloader.batch_size=2']
     first_lr = 0.15 * 1e-4  # the config's lr x LinearLR's start factor
@@ -128,7 +130,6 @@ def test_data_root_and_config_variables(tmp_path, repo_root):
 
 
 def test_tensorboard_is_an_optional_backend(grass_cpu_config):
-    import importlib.util
     args = train_tool.parse_args([str(grass_cpu_config), '--tensorboard'])
     if importlib.util.find_spec('tensorboard') is None:
         with pytest.raises(ImportError, match='pip install tensorboard'):
