@@ -17,6 +17,7 @@ def module_name(path: Path) -> str:
 
 
 @pytest.mark.parametrize('path', PYTHON_TOOLS, ids=module_name)
+@pytest.mark.filterwarnings('ignore:.*found in sys.modules after import of package:RuntimeWarning')  # run twice
 def test_python_tool_help(path, monkeypatch, capsys):
     name = module_name(path)
     monkeypatch.setattr(sys, 'argv', [name, '--help'])
