@@ -1,6 +1,7 @@
 """Shared pytest options, fixtures and factories of grass_mm's tests (test modules never import each other)."""
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Callable, List
 
@@ -118,12 +119,32 @@ def small_options() -> Callable[..., list]:
 
 
 @pytest.fixture(scope='session')
+def tiny_model_options() -> List[str]:
+    """``--cfg-options`` that shrink the CPU GraSS config's network to 8 base channels (a cheap Runner step)."""
+    return ['model.backbone.stem_channels=8', 'model.backbone.base_channels=8', 'model.neck.in_channels=64',
+            'model.neck.hid_channels=16', 'model.neck.out_channels=16']
+
+
+@pytest.fixture(scope='session')
+def free_port() -> Callable[[], int]:
+    """Factory of a free local TCP port (for a process group's master)."""
+
+    def find() -> int:
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            return sock.getsockname()[1]
+
+    return find
+
+
+@pytest.fixture(scope='session')
 def run_train() -> Callable[..., None]:
-    """Runs ``tools/train.py`` in this process: ``run_train(config, work_dir, options, resume=None)``."""
+    """Runs ``tools/train.py`` in this process: ``run_train(config, work_dir, options, resume=None, extra=())``;
+    ``extra`` are more flags, e.g. ``['--auto-scale-lr']``."""
     from tools import train
 
-    def run(config, work_dir, options, resume=None) -> None:
-        argv = [str(config), '--work-dir', str(work_dir), '--cfg-options', *options]
+    def run(config, work_dir, options, resume=None, extra=()) -> None:
+        argv = [str(config), '--work-dir', str(work_dir), *extra, '--cfg-options', *options]
         if resume is not None:
             argv[1:1] = ['--resume'] if resume == 'auto' else ['--resume', str(resume)]
         train.main(argv)

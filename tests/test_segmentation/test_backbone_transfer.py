@@ -96,6 +96,15 @@ def test_extract_refuses_checkpoint_without_backbone(tmp_path, capsys):
     assert 'checkpoint not found' in capsys.readouterr().err
 
 
+def test_extract_names_a_file_that_is_not_a_checkpoint(tmp_path, capsys):
+    path = tmp_path / 'notes.pth'
+    path.write_text('not a checkpoint')
+    assert extract_backbone_tool.main([str(path), str(tmp_path / 'out.pth')]) == 1
+    err = capsys.readouterr().err
+    assert f'{path} is not a readable PyTorch checkpoint' in err and 'Traceback' not in err
+    assert not (tmp_path / 'out.pth').exists()
+
+
 def test_extract_cli_prints_kept_and_dropped(pretrain_checkpoint, tmp_path, capsys):
     _, path, state = pretrain_checkpoint
     assert extract_backbone_tool.main([str(path), str(tmp_path / 'b.pth')]) == 0

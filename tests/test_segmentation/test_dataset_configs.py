@@ -35,7 +35,8 @@ def test_pretrain_bases(name, tmp_path):
     cfg = Config.fromfile(BASES / f'{name}.py')
     dataset_cfg = cfg.train_dataloader.dataset.to_dict()
     assert cfg.custom_imports.imports == ['grass_mm.pretrain']
-    assert dataset_cfg['type'] == 'RSIImageFolder' and cfg.data_preprocessor.to_rgb
+    assert dataset_cfg['type'] == 'RSIImageFolder'
+    assert 'data_preprocessor' not in cfg  # normalisation is the model's; a top-level one here would be dead
     prefix = dataset_cfg.get('data_prefix', '')
     _png(tmp_path / prefix / 'x.png', np.zeros((600, 700, 3), np.uint8))
     if dataset_cfg.get('ann_file'):

@@ -18,6 +18,7 @@ its stride is ignored): along an axis of length L the starts are 0, s, 2s, ... w
 plus a last start L - clip when the grid does not reach the edge. With stride == clip (the default)
 the patches are the ones mmseg's converter actually writes.
 """
+import argparse
 import re
 import warnings
 import zipfile
@@ -202,3 +203,14 @@ def convert_tiles(out_dir: Path, jobs: List[dict], clip: int, stride: int, pretr
         (done_dir / job['key']).write_text(f'{count} patches\n')
         progress.update()
     print(f'\ndone: {out_dir}')
+
+
+if __name__ == '__main__':
+    # a library module: its --help points at the converters that use it
+    argparse.ArgumentParser(
+        prog='python -m tools.dataset_converters.isprs_tiles',
+        description='Shared code of the ISPRS converters; nothing to run here. Convert with '
+        'python -m tools.dataset_converters.potsdam ZIP_DIR or python -m tools.dataset_converters.vaihingen '
+        'ZIP_DIR (see their --help).').parse_args()
+    raise SystemExit('isprs_tiles is shared code of the ISPRS converters: run python -m '
+                     'tools.dataset_converters.potsdam or tools.dataset_converters.vaihingen')

@@ -1,7 +1,7 @@
 """Stage configs of the end-to-end study (``tools/pipeline.py``): pretraining, fine-tuning, evaluation.
 
 Each function loads a repository config and overrides only what the study controls: data location,
-iteration count (schedules and warm-up scaled with it), seed, work dir and the backbone checkpoint.
+iteration count (the schedule and warm-up follow it), seed, work dir and the backbone checkpoint.
 """
 import copy
 from pathlib import Path
@@ -11,14 +11,15 @@ from mmengine.config import Config
 
 from grass_mm.rsi.layout import META_FILE, read_meta
 from grass_mm.utils.atomic_write import PathLike
+from grass_mm.utils.schedule import fit_schedule
 
 
 def scale_iterations(cfg: Config, iters: int) -> Config:
-    """Sets ``train_cfg.max_iters`` and scales the schedule with it, keeping its shape.
+    """Sets ``train_cfg.max_iters`` and lets the schedule follow it, as ``tools/train.py`` does.
 
-    Param-scheduler ``begin``/``end``/``T_max``, hooks' ``warmup_iters`` (GraSS's ID -> GS switch) and the
-    checkpoint interval are multiplied by ``iters / old max_iters`` and rounded (a scheduler keeps at least
-    two iterations); the last checkpoint is always saved (mmengine's ``save_last``).
+    The schedule follows through :func:`grass_mm.utils.schedule.fit_schedule` (scheduler bounds written as
+    fractions of the training length; GraSSHook's ``warmup_ratio`` for the ID -> GS switch). Besides, the
+    study validates once at the end, checkpoints at its old share of the run and logs at least 5 times.
 
     Args:
         cfg (Config): An iteration-based config (``train_cfg.max_iters``), changed in place.
@@ -33,26 +34,14 @@ def scale_iterations(cfg: Config, iters: int) -> Config:
     if iters < 1:
         raise ValueError(f'the iteration count must be >= 1, got {iters}')
     old = cfg.train_cfg.get('max_iters')
-    if not old or any(s.get('by_epoch', True) for s in cfg.get('param_scheduler', [])):
-        raise ValueError(f'{cfg.filename}: the study needs an iteration-based config (train_cfg.max_iters and '
-                         'param_scheduler entries with by_epoch=False)')
-    factor = iters / old
-    for scheduler in cfg.get('param_scheduler', []):
-        begin = round(scheduler.get('begin', 0) * factor)
-        scheduler.begin = begin
-        if isinstance(scheduler.get('end'), int):
-            # at least 2 steps: a 1-step LinearLR never reaches its end factor and leaves the lr at start_factor
-            scheduler.end = max(begin + 2, round(scheduler.end * factor))
-        if isinstance(scheduler.get('T_max'), int):
-            scheduler.T_max = max(1, round(scheduler.T_max * factor))
-    for hook in cfg.get('custom_hooks', []):
-        if isinstance(hook.get('warmup_iters'), int):
-            hook.warmup_iters = min(iters, round(hook.warmup_iters * factor))
+    if not old:
+        raise ValueError(f'{cfg.filename}: the study needs an iteration-based config (train_cfg.max_iters)')
     cfg.train_cfg.max_iters = iters
+    fit_schedule(cfg)
     if 'val_interval' in cfg.train_cfg:
         cfg.train_cfg.val_interval = iters
     hooks = cfg.default_hooks
-    hooks.checkpoint.interval = max(1, round(hooks.checkpoint.interval * factor))
+    hooks.checkpoint.interval = max(1, round(hooks.checkpoint.interval * iters / old))
     hooks.logger.interval = max(1, min(hooks.logger.interval, iters // 5))
     return cfg
 

@@ -4,6 +4,8 @@
 # values vs the classes of meta.json).
 # The training set is wrapped in LabelFractionDataset: set train_dataloader.dataset.fraction (e.g. 0.01)
 # and .seed for a deterministic label-fraction subset; the inner dataset is train_dataloader.dataset.dataset.
+# The data root is therefore train_dataloader.dataset.dataset.data_root, val_dataloader.dataset.data_root and
+# test_dataloader.dataset.data_root (tools/train.py and tools/test.py --data-root DIR set all of them).
 custom_imports = dict(imports=['grass_mm.segmentation'], allow_failed_imports=False)
 
 dataset_type = 'RSISegDataset'
@@ -27,6 +29,21 @@ test_pipeline = [
     dict(type='Resize', scale=(1024, 1024), keep_ratio=True),
     dict(type='LoadRSIAnnotations'),
     dict(type='PackSegInputs')
+]
+# Test-time augmentation (tools/test.py --tta), as mmseg's dataset configs: multi-scale and flip, with the test
+# pipeline's image loader.
+img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
+tta_pipeline = [
+    test_pipeline[0],
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [dict(type='Resize', scale_factor=r, keep_ratio=True) for r in img_ratios],
+            [dict(type='RandomFlip', prob=0., direction='horizontal'),
+             dict(type='RandomFlip', prob=1., direction='horizontal')],
+            [dict(type='LoadRSIAnnotations')],
+            [dict(type='PackSegInputs')],
+        ])
 ]
 train_dataloader = dict(
     batch_size=4,
