@@ -1,6 +1,7 @@
 """Loads a whole remote-sensing raster for mmseg with the raster rule of the pretraining loader."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
+import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
@@ -40,16 +41,23 @@ class LoadRSIImage(BaseTransform):
         self.rule = RasterRule(bands=bands, value_range=value_range, percentiles=percentiles, nodata=nodata)
         self.policy = CorruptFilePolicy(on_corrupt, type(self).__name__)
 
-    def transform(self, results: dict) -> Optional[dict]:
+    def transform(self, results: Union[dict, str, np.ndarray]) -> Optional[dict]:
         """Loads the image.
 
         Args:
-            results (dict): must hold ``img_path``.
+            results (dict | str | np.ndarray): a data info holding ``img_path``; or, as an inferencer feeds
+                it (:class:`~grass_mm.segmentation.apis.RSISegInferencer`), an image path, or an image
+                already loaded as ``(h, w, C)`` uint8 in the network's band order, which is taken as it is.
 
         Returns:
             dict | None: ``results`` with ``img``, ``img_shape``, ``ori_shape``, ``valid_fraction``; None for
             an unusable file under ``on_corrupt='skip'``.
         """
+        if isinstance(results, np.ndarray):
+            return dict(img=results, img_path=None, img_shape=results.shape[:2], ori_shape=results.shape[:2],
+                        valid_fraction=1.0)
+        if isinstance(results, str):
+            results = dict(img_path=results)
         path = results['img_path']
         try:
             with RasterFile(path) as raster:
