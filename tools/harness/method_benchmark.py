@@ -8,7 +8,7 @@ frozen prototypes: negligible in time); a model with training phases (GraSS) is 
 one that follows the warm-up. The methods alternate within every round, after one warm-up round.
 """
 import statistics
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 import torch
 from mmengine.config import Config
@@ -43,7 +43,7 @@ def view_sides(cfg: Config) -> List[int]:
     return sides
 
 
-def build_step(name: str, images: int, device: torch.device) -> Dict:
+def build_step(name: str, images: Optional[int], device: torch.device) -> Dict:
     """Builds a method's model, optimiser and random batch from its CPU config.
 
     Args:
@@ -75,7 +75,7 @@ def build_step(name: str, images: int, device: torch.device) -> Dict:
                 params=sum(p.numel() for p in model.parameters() if p.requires_grad))
 
 
-def bench_methods(names: Sequence[str], images: int, repeats: int, device: torch.device,
+def bench_methods(names: Sequence[str], images: Optional[int], repeats: int, device: torch.device,
                   log: Callable[[str], None] = print) -> Dict[str, Dict]:
     """Median step time of every method and its ratio to SimCLR's step in the same round.
 
