@@ -1,4 +1,4 @@
-"""Multi-seed study: random init vs SimCLR vs GraSS, same budget and seeds, plus a threshold-ratio ablation.
+"""Multi-seed study: GraSS against the baselines of the method table, same budget and seeds, plus an ablation.
 
     python -m tools.study --data ../shared/data/dubai_aerial --work-dir work_dirs/study_full  # ~1 h 35 min
     python -m tools.study --data ../shared/data/dubai_aerial --work-dir work_dirs/study_small \\
@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 from typing import List
 
+from tools.harness.methods import pretrain_configs
 from tools.harness.seeded_study import SeededStudy
-from tools.pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS, shared_parser
+from tools.pipeline import FINETUNE_CONFIGS, shared_parser
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
@@ -33,7 +34,6 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of every method')
     parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[0.3, 0.7],
                         help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
-    parser.add_argument('--view-size', type=int, default=96, help='pretraining view side (px)')
     parser.add_argument('--crop', type=int, default=256, help='fine-tuning crop side (px)')
     parser.add_argument('--resize', type=int, default=512,
                         help='images are resized to fit RESIZE x RESIZE for evaluation (and around it, ratio '
@@ -49,10 +49,9 @@ def stage_options(args: argparse.Namespace) -> tuple:
         args (argparse.Namespace): The options.
 
     Returns:
-        tuple: ``(pretrain_options, finetune_options)``.
+        tuple: ``(pretrain_options, finetune_options)``; the view size is not an option but a stage setting
+        (``--view-size``), since its keys differ between methods.
     """
-    pretrain = {'train_dataloader.dataset.pipeline.1.transforms.0.0.scale': args.view_size,
-                **args.pretrain_cfg_options}
     finetune = {
         'train_dataloader.batch_size': args.finetune_batch,
         'train_dataloader.dataset.dataset.pipeline.2.scale': (args.resize, args.resize),
@@ -60,7 +59,7 @@ def stage_options(args: argparse.Namespace) -> tuple:
         'model.data_preprocessor.size': (args.crop, args.crop),
         'val_dataloader.dataset.pipeline.1.scale': (args.resize, args.resize),
         **args.finetune_cfg_options}
-    return pretrain, finetune
+    return dict(args.pretrain_cfg_options), finetune
 
 
 def main(argv: List[str] = None) -> int:
@@ -76,9 +75,9 @@ def main(argv: List[str] = None) -> int:
     pretrain_options, finetune_options = stage_options(args)
     try:
         study = SeededStudy(
-            args.work_dir, PRETRAIN_CONFIGS, FINETUNE_CONFIGS[args.finetune], args.data, args.methods,
+            args.work_dir, pretrain_configs(), FINETUNE_CONFIGS[args.finetune], args.data, args.methods,
             seeds=args.seeds, ablation_ratios=args.ablation_ratios, finetune_mode=args.finetune,
-            pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters,
+            pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters, view_size=args.view_size,
             pretrain_options=pretrain_options, finetune_options=finetune_options)
         study.run()
     except (FileNotFoundError, ValueError) as error:

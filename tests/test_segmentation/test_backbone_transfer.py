@@ -11,20 +11,9 @@ from grass_mm.checkpoint import extract_backbone
 from grass_mm.segmentation.hooks import PretrainedKeysCheckHook
 from tools import extract_backbone as extract_backbone_tool
 
-from .conftest import save_runner_like_checkpoint
+from .conftest import build_segmentor, save_runner_like_checkpoint
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def build_segmentor(seg_cfg, checkpoint, **backbone):
-    """Builds and initialises the CPU DeepLabV3+ with its backbone's init_cfg pointing at ``checkpoint``."""
-    cfg = seg_cfg.model.copy()
-    cfg.backbone.init_cfg = dict(type='Pretrained', checkpoint=str(checkpoint), **backbone.pop('init', {}))
-    cfg.backbone.update(backbone)
-    with DefaultScope.overwrite_default_scope('mmseg'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model
 
 
 def test_extracted_backbone_loads_exactly(pretrain_checkpoint, seg_cfg, tmp_path):

@@ -8,11 +8,10 @@ from typing import Callable, Dict, Optional, Sequence
 from grass_mm.checkpoint import extract_backbone
 from grass_mm.utils.atomic_write import PathLike, write_text_atomically
 
+from .methods import RANDOM
 from .report import write_report
 from .stage_configs import evaluation_config, finetune_config, pretrain_config
 from .study_data import prepare_study_data
-
-RANDOM = 'random'
 
 
 class StudyPipeline:
@@ -43,6 +42,8 @@ class StudyPipeline:
         seed (int): Random seed of every stage. Defaults to 0.
         label_fraction (float): Share of the training images used for fine-tuning (pretraining always uses
             all of them). Defaults to 1.0.
+        view_size (int, optional): Side of the pretraining views (every method's views keep their ratios,
+            ``stage_configs.view_size_options``); None keeps each config's. Defaults to None.
         pretrain_options (dict, optional): Config overrides (``--cfg-options`` style keys) of every
             pretraining stage, applied last. Defaults to None.
         finetune_options (dict, optional): Config overrides of the fine-tuning and evaluation stages.
@@ -53,8 +54,9 @@ class StudyPipeline:
     def __init__(self, work_dir: PathLike, pretrain_configs: Dict[str, PathLike], finetune_config: PathLike,
                  data: Optional[PathLike] = None, methods: Sequence[str] = ('grass', 'simclr', RANDOM),
                  finetune_mode: str = 'frozen', pretrain_iters: int = 60, finetune_iters: int = 200, seed: int = 0,
-                 label_fraction: float = 1.0, pretrain_options: Optional[dict] = None,
-                 finetune_options: Optional[dict] = None, log: Callable[[str], None] = print) -> None:
+                 label_fraction: float = 1.0, view_size: Optional[int] = None,
+                 pretrain_options: Optional[dict] = None, finetune_options: Optional[dict] = None,
+                 log: Callable[[str], None] = print) -> None:
         self.pretrain_configs = dict(pretrain_configs)
         unknown = [m for m in methods if m != RANDOM and m not in self.pretrain_configs]
         if unknown or not methods:
@@ -65,7 +67,7 @@ class StudyPipeline:
         self.work_dir, self.data = Path(work_dir), None if data is None else Path(data)
         self.methods, self.finetune_cfg_path, self.mode = list(dict.fromkeys(methods)), finetune_config, finetune_mode
         self.pretrain_iters, self.finetune_iters, self.seed, self.log = pretrain_iters, finetune_iters, seed, log
-        self.label_fraction = label_fraction
+        self.label_fraction, self.view_size = label_fraction, view_size
         self.pretrain_options, self.finetune_options = dict(pretrain_options or {}), dict(finetune_options or {})
         self._runs = 0
 
@@ -83,7 +85,7 @@ class StudyPipeline:
             results[method] = self._run_method(method)
         settings = dict(data=str(self.data), methods=self.methods, pretrain_iters=self.pretrain_iters,
                         finetune_iters=self.finetune_iters, finetune_config=str(self.finetune_cfg_path),
-                        label_fraction=self.label_fraction, seed=self.seed)
+                        label_fraction=self.label_fraction, view_size=self.view_size, seed=self.seed)
         for path in write_report(self.work_dir, results, classes, settings):
             self.log(f'==> wrote {path}')
         return results
@@ -99,7 +101,7 @@ class StudyPipeline:
             checkpoint = pretrain_dir / f'iter_{self.pretrain_iters}.pth'
             self._stage(f'{method}: pretrain {self.pretrain_iters} it', checkpoint, lambda: self._train(
                 pretrain_config(self.pretrain_configs[method], self.data, pretrain_dir, self.pretrain_iters,
-                                self.seed, self._name(method, 'pretrain')), self.pretrain_options))
+                                self.seed, self._name(method, 'pretrain'), self.view_size), self.pretrain_options))
             backbone = pretrain_dir / 'backbone.pth'
             self._stage(f'{method}: extract backbone', backbone, lambda: self._extract(checkpoint, backbone))
             finetune_dir = pretrain_dir / f'finetune_{tag}'

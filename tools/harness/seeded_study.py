@@ -9,7 +9,8 @@ from mmengine.config import Config
 from grass_mm.utils.atomic_write import PathLike, write_text_atomically
 
 from .aggregate import Runs, differences_table, paired_differences, summarize, summary_table
-from .pipeline import RANDOM, StudyPipeline
+from .methods import RANDOM
+from .pipeline import StudyPipeline
 from .plot import plot_study
 from .study_data import prepare_study_data
 
@@ -38,8 +39,8 @@ class SeededStudy:
         ablation_ratios (Sequence[float]): Threshold ratios r of the GraSS ablation besides the config's
             own; empty: no ablation. Defaults to (0.3, 0.7).
         log (Callable[[str], None]): Progress output. Defaults to ``print``.
-        **pipeline_kwargs: ``finetune_mode``, ``pretrain_iters``, ``finetune_iters``, ``pretrain_options``,
-            ``finetune_options`` of :class:`StudyPipeline`, shared by every run.
+        **pipeline_kwargs: ``finetune_mode``, ``pretrain_iters``, ``finetune_iters``, ``view_size``,
+            ``pretrain_options``, ``finetune_options`` of :class:`StudyPipeline`, shared by every run.
     """
 
     def __init__(self, work_dir: PathLike, pretrain_configs: Dict[str, PathLike], finetune_config: PathLike,

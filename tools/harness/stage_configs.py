@@ -1,11 +1,12 @@
 """Stage configs of the end-to-end study (``tools/pipeline.py``): pretraining, fine-tuning, evaluation.
 
 Each function loads a repository config and overrides only what the study controls: data location,
-iteration count (the schedule and warm-up follow it), seed, work dir and the backbone checkpoint.
+iteration count (the schedule and warm-up follow it), seed, work dir, the pretraining view size and the
+backbone checkpoint.
 """
 import copy
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 from mmengine.config import Config
 
@@ -55,9 +56,45 @@ def _common(cfg: Config, work_dir: PathLike, seed: int, name: str) -> Config:
     return cfg
 
 
+def view_size_options(cfg: Config, size: int) -> Dict[str, int]:
+    """``--cfg-options`` that set a pretraining config's view side, keeping the ratios between its views.
+
+    Every ``RandomResizedCrop`` of the ``MultiView`` entry of ``train_dataloader.dataset.pipeline`` (one per
+    view pipeline: two for BYOL's asymmetric views, large and small for SwAV's multi-crop) gets ``size`` times
+    its scale over the first one's, so the first view is ``size`` px and SwAV's small crops shrink with it.
+
+    Args:
+        cfg (Config): A pretraining config.
+        size (int): The new side of the first view pipeline's crops (>= 1).
+
+    Returns:
+        dict: Option key (e.g. ``train_dataloader.dataset.pipeline.1.transforms.0.0.scale``) -> side in px.
+
+    Raises:
+        ValueError: If ``size < 1``, or the pipeline has no ``MultiView`` whose view pipelines start with a
+            square ``RandomResizedCrop``.
+    """
+    if size < 1:
+        raise ValueError(f'the view size must be >= 1, got {size}')
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    crops = {}
+    for index, transform in enumerate(pipeline):
+        if transform.type != 'MultiView':
+            continue
+        for view, views in enumerate(transform.transforms):
+            for position, step in enumerate(views):
+                if step.type == 'RandomResizedCrop' and isinstance(step.scale, int):
+                    crops[f'train_dataloader.dataset.pipeline.{index}.transforms.{view}.{position}.scale'] = step.scale
+    if not crops:
+        raise ValueError(f'{cfg.filename}: no MultiView with a square RandomResizedCrop in '
+                         'train_dataloader.dataset.pipeline; cannot set the view size')
+    first = next(iter(crops.values()))
+    return {key: max(1, round(size * scale / first)) for key, scale in crops.items()}
+
+
 def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, iters: int, seed: int,
-                    name: str) -> Config:
-    """The GraSS/SimCLR pretraining stage on the train split's images (``RSIImageFolder``).
+                    name: str, view_size: Optional[int] = None) -> Config:
+    """The pretraining stage of any method on the train split's images (``RSIImageFolder``).
 
     Args:
         config (str | PathLike): An iteration-based ``RSIImageFolder`` pretraining config.
@@ -66,11 +103,15 @@ def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, i
         iters (int): Training iterations.
         seed (int): Random seed.
         name (str): Experiment name (unique within the process).
+        view_size (int, optional): Side of the first view (the others keep their ratio to it, see
+            :func:`view_size_options`); None keeps the config's. Defaults to None.
 
     Returns:
         Config: The stage config.
     """
     cfg = scale_iterations(Config.fromfile(str(config)), iters)
+    if view_size is not None:
+        cfg.merge_from_dict(view_size_options(cfg, view_size))
     dataset = cfg.train_dataloader.dataset
     dataset.data_root, dataset.data_prefix, dataset.ann_file = str(data_root), 'images', 'splits/train.txt'
     return _common(cfg, work_dir, seed, name)
