@@ -7,7 +7,8 @@ from mmpretrain.registry import MODELS
 from scipy import ndimage
 
 from grass_mm.pretrain.models import GradientGuidedSampler
-from grass_mm.pretrain.models.connected_components import _device_regions, torch_labels
+from grass_mm.pretrain.models.utils.component_labels import torch_labels
+from grass_mm.pretrain.models.utils.region_boxes import tensor_region_boxes
 from tools.harness.release_sampler import release_box, release_sample
 
 
@@ -193,7 +194,8 @@ def test_accelerator_path_agrees_with_the_reference(rule, key):
     """The code path of non-CPU devices (F.interpolate, any labeller), run on the CPU, and on CUDA if present."""
     cams = random_maps(128, 7, 7, 9)
     expected = torch.tensor([release_box(c.numpy(), (224, 224))[key] for c in cams])
-    found = [_device_regions(cams, (224, 224), 0.5, rule, backend)[0] for backend in ('torch', 'opencv', 'scipy')]
+    found = [tensor_region_boxes(cams, size=(224, 224), ratio=0.5, rule=rule, backend=backend)[0]
+             for backend in ('torch', 'opencv', 'scipy')]
     if torch.cuda.is_available():
         found.append(GradientGuidedSampler(region_rule=rule).locate(cams.cuda(), (224, 224), (224, 224))[0].cpu())
     for boxes in found:  # F.interpolate and cv2.resize differ in the last bits (all equal on these maps here)

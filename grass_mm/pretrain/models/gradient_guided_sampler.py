@@ -6,7 +6,7 @@ import torch
 from mmpretrain.registry import MODELS
 from torch import nn
 
-from .connected_components import region_boxes
+from .utils import region_boxes
 
 # Map (view) pixels handled at once on the CPU: arrays of about 1 MB stay in cache and are reused by the
 # allocator; larger chunks were measured slower (fresh pages), whole batches much slower.
@@ -116,7 +116,8 @@ class GradientGuidedSampler(nn.Module):
         backend = self.backend if self.backend != 'auto' else 'opencv' if cam.device.type == 'cpu' else 'torch'
         chunk = min(512, max(1, CPU_CHUNK_PIXELS // (hm * wm)))
         with torch.no_grad():
-            boxes, degenerate = region_boxes(cam, (hm, wm), self.threshold_ratio, self.region_rule, backend, chunk)
+            boxes, degenerate = region_boxes(cam, size=(hm, wm), ratio=self.threshold_ratio, rule=self.region_rule,
+                                             backend=backend, chunk=chunk)
         r0, r1, c0, c1 = boxes.unbind(1)
         r0, r1 = torch.div(r0 * height, hm, rounding_mode='floor'), -torch.div(-r1 * height, hm, rounding_mode='floor')
         c0, c1 = torch.div(c0 * width, wm, rounding_mode='floor'), -torch.div(-c1 * width, wm, rounding_mode='floor')
