@@ -6,7 +6,7 @@ import torch
 from mmpretrain.registry import MODELS
 from torch import nn
 
-from .utils import region_boxes
+from .utils.region_boxes import region_boxes
 
 # Map (view) pixels handled at once on the CPU: arrays of about 1 MB stay in cache and are reused by the
 # allocator; larger chunks were measured slower (fresh pages), whole batches much slower.
