@@ -9,6 +9,7 @@ from scipy import ndimage
 from grass_mm.pretrain.models import GradientGuidedSampler
 from grass_mm.pretrain.models.utils.component_labels import torch_labels
 from grass_mm.pretrain.models.utils.region_boxes import tensor_region_boxes
+from grass_mm.pretrain.models.utils.view_crops import nearest_index, tensor_crop
 from tools.harness.release_sampler import release_box, release_sample
 
 
@@ -127,6 +128,22 @@ def test_crop_matches_per_sample_interpolate(interpolation):
         work = views.clone()
         assert torch.equal(GradientGuidedSampler(interpolation=interpolation).crop(work, boxes, out=work), crops)
         assert not torch.equal(crops, GradientGuidedSampler().crop(views, boxes))
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.bfloat16, torch.uint8])
+def test_accelerator_crop_path_equals_the_cpu_path(dtype):
+    """The torch gathers of non-CPU devices, run on the CPU, against the NumPy takes of the CPU's nearest crop."""
+    gen = torch.Generator().manual_seed(10)
+    views = (torch.rand(9, 3, 40, 56, generator=gen) * 200).to(dtype)
+    r0, c0 = torch.randint(0, 30, (9, ), generator=gen), torch.randint(0, 40, (9, ), generator=gen)
+    r1, c1 = r0 + torch.randint(1, 11, (9, ), generator=gen), c0 + torch.randint(1, 17, (9, ), generator=gen)
+    rows, cols, boxes = nearest_index(r0, r1 - r0, 40), nearest_index(c0, c1 - c0, 56), torch.stack([r0, r1, c0, c1], 1)
+    on_device, work = torch.empty_like(views), views.clone()
+    tensor_crop(views, rows, cols, on_device, step=9)
+    assert torch.equal(GradientGuidedSampler().crop(views, boxes), on_device)
+    assert torch.equal(GradientGuidedSampler().crop(work, boxes, out=work), on_device)
+    tensor_crop(views, rows, cols, views, step=4)  # in place, in chunks
+    assert torch.equal(views, on_device)
 
 
 def test_release_loop_crops_like_the_sampler():

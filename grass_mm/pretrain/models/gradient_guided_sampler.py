@@ -7,27 +7,11 @@ from mmpretrain.registry import MODELS
 from torch import nn
 
 from .utils.region_boxes import region_boxes
+from .utils.view_crops import host_nearest_crop, linear_index, nearest_index, tensor_crop
 
 # Map (view) pixels handled at once on the CPU: arrays of about 1 MB stay in cache and are reused by the
 # allocator; larger chunks were measured slower (fresh pages), whole batches much slower.
 CPU_CHUNK_PIXELS = 2 ** 18
-
-
-def _nearest_index(start: torch.Tensor, size: torch.Tensor, out: int) -> Tuple[torch.Tensor, ...]:
-    """Source indices of ``F.interpolate(mode='nearest')`` from ``size`` to ``out`` pixels, float32 as torch."""
-    scale = size.float() / out
-    src = torch.floor(torch.arange(out, device=size.device).float() * scale[:, None]).long()
-    return (start[:, None] + torch.minimum(src, size[:, None] - 1), )
-
-
-def _linear_index(start: torch.Tensor, size: torch.Tensor, out: int) -> Tuple[torch.Tensor, ...]:
-    """Indices and weights of ``F.interpolate(mode='bilinear', align_corners=False)`` along one axis."""
-    scale = size.float() / out
-    src = ((torch.arange(out, device=size.device).float() + 0.5) * scale[:, None] - 0.5).clamp(min=0)
-    low = src.long()
-    high = torch.minimum(low + 1, size[:, None] - 1)
-    weight = (src - low).clamp(max=1)
-    return start[:, None] + low, start[:, None] + high, 1 - weight, weight
 
 
 @MODELS.register_module()
@@ -157,27 +141,17 @@ class GradientGuidedSampler(nn.Module):
         Returns:
             torch.Tensor: (B, C, H, W) crops.
         """
-        batch, channels, height, width = views.shape
+        batch, _, height, width = views.shape
         out = torch.empty_like(views) if out is None else out
-        index = _nearest_index if self.interpolation == 'nearest' else _linear_index
+        index = nearest_index if self.interpolation == 'nearest' else linear_index
         r0, r1, c0, c1 = boxes.to(views.device).unbind(1)
         rows, cols = index(r0, r1 - r0, height), index(c0, c1 - c0, width)
-        step = batch if views.device.type != 'cpu' else max(1, CPU_CHUNK_PIXELS // (height * width))
-        aliased = out.untyped_storage().data_ptr() == views.untyped_storage().data_ptr()
-        for s in range(0, batch, step):
-            src, dst, n = views[s:s + step], out[s:s + step], min(step, batch - s)
-            if len(rows) == 1:  # nearest: one gather of the flat pixel index
-                flat = torch.add(cols[0][s:s + step, None, :], rows[0][s:s + step, :, None], alpha=width)
-                flat = flat.view(n, 1, -1).expand(n, channels, -1)
-                if aliased or not dst.is_contiguous():
-                    dst.copy_(src.reshape(n, channels, -1).gather(2, flat).view_as(dst))
-                else:
-                    torch.gather(src.reshape(n, channels, -1), 2, flat, out=dst.view(n, channels, -1))
-                continue
-            rs = [t[s:s + step].view(n, 1, height, 1).expand(n, channels, height, width) for t in rows]
-            cs = [t[s:s + step].view(n, 1, 1, width).expand(n, channels, height, width) for t in cols]
-            src = src.gather(2, rs[0]) * rs[2][:, :1] + src.gather(2, rs[1]) * rs[3][:, :1]
-            dst.copy_(src.gather(3, cs[0]) * cs[2][:, :1] + src.gather(3, cs[1]) * cs[3][:, :1])
+        if views.device.type != 'cpu':
+            tensor_crop(views, rows, cols, out, step=batch)
+        elif self.interpolation == 'nearest':
+            host_nearest_crop(views, rows[0], cols[0], out)
+        else:
+            tensor_crop(views, rows, cols, out, step=max(1, CPU_CHUNK_PIXELS // (height * width)))
         return out
 
     def forward(self, views: torch.Tensor, feats: torch.Tensor, grads: torch.Tensor,
