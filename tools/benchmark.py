@@ -16,6 +16,7 @@ import json
 
 import torch
 
+from grass_mm.pretrain.models import GradientGuidedSampler
 from tools.harness.sampler_benchmark import bench_sampler
 from tools.harness.step_benchmark import ARCHS, bench_step, run_steps
 
@@ -34,8 +35,9 @@ def main() -> None:
     for name in ('sampler', 'step', 'step-memory'):  # the sampler is measured in a training process
         sub.choices[name].add_argument('--arch', choices=sorted(ARCHS), default='resnet18')
         sub.choices[name].add_argument('--images', type=int, default=32, help='images per step (two views each)')
-    sub.choices['sampler'].add_argument('--backends', action='store_true',
-                                        help='also time locate per labelling backend and region rule')
+    sub.choices['sampler'].add_argument('--backends', nargs='*', choices=GradientGuidedSampler.BACKENDS[1:],
+                                        help='also time locate with these labelling backends (all without a '
+                                        'value), both region rules')
     args = parser.parse_args()
     device = torch.device(args.device)
     torch.set_num_threads(args.threads or torch.get_num_threads())
@@ -49,7 +51,7 @@ def main() -> None:
     if args.command == 'step':
         result.update(bench_step(args.arch, args.images, args.size, args.repeats, device))
     result.update(bench_sampler(args.maps, args.size, args.repeats, device, arch=args.arch, images=args.images,
-                                backends=getattr(args, 'backends', False)))
+                                backends=getattr(args, 'backends', None)))
     result.update(device=str(device), torch_threads=torch.get_num_threads(), repeats=args.repeats)
     for key, value in dict(measure='value', **result).items():
         print(f'{key:<28}{value:>14.4g}' if isinstance(value, float) else f'{key:<28}{value!s:>14}')

@@ -10,11 +10,13 @@ import statistics
 import time
 from contextlib import contextmanager
 from functools import partial
-from typing import Callable, Dict, Iterator, List
+from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 import torch
 
 from grass_mm.pretrain.models import GradientGuidedSampler
+from grass_mm.pretrain.models.gradient_guided_sampler import CPU_CHUNK_PIXELS
+from grass_mm.pretrain.models.utils.view_crops import host_nearest_crop, nearest_index, tensor_crop
 from tools.harness.release_sampler import release_box, release_sample
 from tools.harness.step_benchmark import build_grass
 from tools.harness.timing import sync
@@ -78,12 +80,14 @@ def alternating_medians(runs: Dict[str, Callable[[], None]], repeats: int, devic
 
 
 def bench_sampler(maps: int, size: int, repeats: int, device: torch.device, arch: str = 'resnet18',
-                  images: int = 32, backends: bool = False) -> Dict:
+                  images: int = 32, backends: Optional[Sequence[str]] = None) -> Dict:
     """Batched locate + crop against the release's per-sample loop on the same maps and views.
 
     Both write the crops into the batch in place, as the release did (``batched_new_s``: into a new tensor,
     as ``forward`` does). ``box_agreement``: identical boxes on all maps; ``box_agreement_peak``: on the
-    maps where the release's component holds the peak.
+    maps where the release's component holds the peak. On the CPU, ``crop_numpy_s`` (the sampler's CPU crop)
+    and ``crop_torch_gather_s`` (torch's gathers in chunks of ``CPU_CHUNK_PIXELS``, the accelerator path) crop
+    the same boxes in the training process.
 
     Args:
         maps (int): Maps (and views) per call.
@@ -92,8 +96,9 @@ def bench_sampler(maps: int, size: int, repeats: int, device: torch.device, arch
         device (torch.device): Where the batched sampler runs (the reference runs on the CPU).
         arch (str): Backbone of the training process. Defaults to 'resnet18'.
         images (int): Images per training step. Defaults to 32.
-        backends (bool): Also time ``locate`` alone per labelling backend and region rule
-            (``locate_<backend>_<rule>_s``), in the training process. Defaults to False.
+        backends (Sequence[str], optional): Also time ``locate`` alone with these labelling backends (all
+            when empty), both region rules (``locate_<backend>_<rule>_s``), in the training process. Defaults
+            to None (no such timing).
 
     Returns:
         dict: Medians, ratios, agreement, the state and the 1-minute load average before and after.
@@ -113,14 +118,23 @@ def bench_sampler(maps: int, size: int, repeats: int, device: torch.device, arch
 
     runs = dict(reference=lambda: found.update(results=release_sample(work, cams)), batched=lambda: batched(dev_work),
                 batched_new=batched)
+    crops = {}
+    if device.type == 'cpu':  # the CPU's NumPy crop against torch's gathers (the accelerator path) on the same boxes
+        boxes = sampler.locate(cams, (size, size), (size, size))[0]
+        rows, cols = (nearest_index(boxes[:, i], boxes[:, i + 1] - boxes[:, i], size)[0] for i in (0, 2))
+        crops = dict(crop_numpy=partial(host_nearest_crop, work, rows, cols, work),
+                     crop_torch_gather=partial(tensor_crop, work, (rows, ), (cols, ), work,
+                                               max(1, CPU_CHUNK_PIXELS // size ** 2)))
     result = dict(load_avg_before=os.getloadavg()[0])
     fresh = alternating_medians(runs, repeats, device, restore)
     with training_process(arch, images, size, device) as state:
-        med = alternating_medians(runs, repeats, device, restore)
-        if backends:
+        med = alternating_medians(dict(runs, **crops), repeats, device, restore)
+        result.update({f'{name}_s': med[name] for name in crops})
+        if backends is not None:
             located = {f'locate_{backend}_{rule}_s': partial(GradientGuidedSampler(backend=backend, region_rule=rule)
                                                              .locate, dev_cams, (size, size), (size, size))
-                       for backend in GradientGuidedSampler.BACKENDS[1:] for rule in GradientGuidedSampler.REGION_RULES}
+                       for backend in backends or GradientGuidedSampler.BACKENDS[1:]
+                       for rule in GradientGuidedSampler.REGION_RULES}
             result.update(alternating_medians(located, repeats, device))
     same = (found['boxes'].cpu() == torch.tensor([r['box'] for r in found['results']])).all(1)
     held = torch.tensor([release_box(cam.numpy(), (size, size))['holds_peak'] for cam in cams])
