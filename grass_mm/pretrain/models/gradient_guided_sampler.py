@@ -22,9 +22,11 @@ class GradientGuidedSampler(nn.Module):
     bilinearly (align_corners=False) to the map size; the region is the 8-connected component of
     ``M > min + r * (max - min)`` (strict; the threshold is rounded to float32 as NumPy 1.x did in the
     release); its half-open box is scaled to the view when the map size differs. Maps with NaN/inf or no
-    pixel above the threshold (e.g. constant maps) keep the whole view and are counted as degenerate. No
-    per-sample loop: on accelerators all maps at once; on the CPU in chunks of ``CPU_CHUNK_PIXELS`` (a few
-    maps at 224 x 224), each with one OpenCV resize (multi-channel) and one labelling call.
+    pixel above the threshold (e.g. constant maps) keep the whole view and are counted as degenerate. On
+    accelerators all maps are located and cropped at once. On the CPU the maps go in chunks of
+    ``CPU_CHUNK_PIXELS`` (a few maps at 224 x 224), each with one OpenCV resize (multi-channel) and one
+    labelling call, and the nearest crop takes rows, then columns, of one view at a time with NumPy (see
+    ``utils/view_crops.py`` for why not torch's gathers there).
 
     Args:
         threshold_ratio (float): ``r``, in (0, 1). Defaults to 0.5 (the release's hard-coded value).
@@ -35,16 +37,17 @@ class GradientGuidedSampler(nn.Module):
             release: no minimum).
         region_rule (str): ``'peak'``: the component holding the map's first arg-max; ``'release'``: the
             release's rule (the component whose bounding box holds the highest value of M, ties to the
-            later label; about 3x the labelling cost on the CPU); they differ only when another
+            later label; about 2.5x the locate cost on the CPU); they differ only when another
             component's box covers the peak (about 1.4 % of random smooth maps). Defaults to 'peak'.
-        backend (str): Labelling: ``'opencv'`` or ``'scipy'`` (one C call per chunk on the CPU),
-            ``'torch'`` (tensor ops on the maps' device, no host round trip for data) or ``'auto'``
-            (torch for CUDA tensors, else opencv, measured fastest on the CPU). Defaults to 'auto'.
+        backend (str): Labelling: ``'opencv'`` (one C call per chunk on the host), ``'torch'`` (tensor ops
+            on the maps' device, no host round trip for data; hundreds of times slower than OpenCV on the
+            CPU) or ``'auto'`` (torch for CUDA tensors, else opencv). SciPy's labelling was removed, see
+            ``utils/component_labels.py``. Defaults to 'auto'.
     """
 
     INTERPOLATIONS = ('nearest', 'bilinear')
     REGION_RULES = ('peak', 'release')
-    BACKENDS = ('auto', 'opencv', 'scipy', 'torch')
+    BACKENDS = ('auto', 'opencv', 'torch')
 
     def __init__(self, threshold_ratio: float = 0.5, interpolation: str = 'nearest', min_box_size: float = 0.0,
                  region_rule: str = 'peak', backend: str = 'auto') -> None:

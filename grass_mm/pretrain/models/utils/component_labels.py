@@ -1,9 +1,11 @@
 """8-connected component labelling of a batch of foreground masks, one function per backend.
 
-``opencv`` and ``scipy`` label the (B, H + 1, W) stack of :class:`RegionMasks` in one C call on the host:
-OpenCV reads it as one (B * (H + 1), W) image (the zero row after every map keeps the maps apart), SciPy as a
-volume with a 3x3x3 structuring element whose outer planes are zero. ``torch`` labels with tensor ops on any
-device, with no host round trip for data.
+``opencv`` labels the (B, H + 1, W) stack of :class:`RegionMasks` in one C call on the host, read as one
+(B * (H + 1), W) image (the zero row after every map keeps the maps apart). ``torch`` labels with tensor ops on
+any device, with no host round trip for data. SciPy's ``ndimage.label`` was removed because it never beat OpenCV
+in a training process (``python -m tools.benchmark sampler --backends``, 2 shared CPU cores, 2026-11-30; per
+locate of 512 maps at 224: 0.51 vs 0.38 s with the peak rule, 1.07 vs 0.94 s with the release's; at 96: 0.071
+vs 0.036 s and 0.121 vs 0.078 s).
 """
 from typing import NamedTuple, Optional
 
@@ -11,9 +13,6 @@ import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
-from scipy import ndimage
-
-SCIPY_STRUCTURE = np.pad(np.ones((1, 3, 3), dtype=bool), ((1, 1), (0, 0), (0, 0)))
 
 
 class Components(NamedTuple):
@@ -51,24 +50,6 @@ def opencv_components(foreground: np.ndarray, with_boxes: bool) -> Components:
     boxes = np.stack([maps, first_row, first_row + box_height, left, left + box_width], 1)
     boxes[0] = 0  # the background
     return Components(labels.reshape(foreground.shape), boxes)
-
-
-def scipy_components(foreground: np.ndarray, with_boxes: bool) -> Components:
-    """Labels with one SciPy call.
-
-    Args:
-        foreground (np.ndarray): (B, H + 1, W) uint8 masks.
-        with_boxes (bool): Also return every component's box (``ndimage.find_objects``).
-
-    Returns:
-        Components: Labels, and boxes when asked for.
-    """
-    labels = ndimage.label(foreground, structure=SCIPY_STRUCTURE)[0]
-    if not with_boxes:
-        return Components(labels, None)
-    boxes = [(0, 0, 0, 0, 0)] + [(maps.start, rows.start, rows.stop, cols.start, cols.stop)
-                                 for maps, rows, cols in ndimage.find_objects(labels)]
-    return Components(labels, np.array(boxes, dtype=np.int64))
 
 
 def torch_labels(mask: torch.Tensor, check_every: int = 2) -> torch.Tensor:

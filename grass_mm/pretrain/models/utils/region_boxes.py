@@ -10,24 +10,22 @@ import numpy as np
 import torch
 
 from .component_boxes import peak_boxes, release_boxes, tensor_peak_boxes, tensor_release_boxes
-from .component_labels import opencv_components, scipy_components, torch_labels
+from .component_labels import opencv_components, torch_labels
 from .region_masks import Array, cpu_region_masks, tensor_region_masks
-
-HOST_LABELLERS = dict(opencv=opencv_components, scipy=scipy_components)
 
 
 def chosen_boxes(foreground: Array, peak: Array, maxima: Optional[Array], backend: str) -> Array:
     """Labels the masks with ``backend`` and returns the box of the component the rule picks.
 
     Inputs may be arrays or tensors; they are handed over to the backend's side (host arrays for
-    ``'opencv'``/``'scipy'``, tensors for ``'torch'``, which stay on their device).
+    ``'opencv'``, tensors for ``'torch'``, which stay on their device).
 
     Args:
         foreground (Array): (B, H + 1, W) uint8 masks of :class:`RegionMasks`.
         peak (Array): (B,) row-major index of every map's peak.
         maxima (Array, optional): (B, H, W) bool positions of the maxima for the release's rule; None for the
             peak rule.
-        backend (str): ``'opencv'``, ``'scipy'`` or ``'torch'``.
+        backend (str): ``'opencv'`` or ``'torch'``.
 
     Returns:
         Array: (B, 4) boxes, a tensor for ``'torch'``, else an int64 array.
@@ -40,7 +38,7 @@ def chosen_boxes(foreground: Array, peak: Array, maxima: Optional[Array], backen
             return tensor_peak_boxes(labels, peak, height, width)
         return tensor_release_boxes(labels, torch.as_tensor(maxima))
     foreground, peak = (x.cpu().numpy() if isinstance(x, torch.Tensor) else x for x in (foreground, peak))
-    components = HOST_LABELLERS[backend](foreground, with_boxes=maxima is not None)
+    components = opencv_components(foreground, with_boxes=maxima is not None)
     if maxima is None:
         return peak_boxes(components.labels, peak)
     return release_boxes(components, maxima.cpu().numpy() if isinstance(maxima, torch.Tensor) else maxima)
@@ -55,7 +53,7 @@ def cpu_region_boxes(cam: torch.Tensor, *, size: Tuple[int, int], ratio: float, 
         size (tuple[int, int]): (H, W), the size the maps are upsampled to.
         ratio (float): Threshold ratio.
         rule (str): ``'peak'`` or ``'release'``.
-        backend (str): ``'opencv'``, ``'scipy'`` or ``'torch'``.
+        backend (str): ``'opencv'`` or ``'torch'``.
 
     Returns:
         tuple[np.ndarray]: (B, 4) int64 boxes and (B,) bool degenerate flags.
@@ -75,7 +73,7 @@ def tensor_region_boxes(cam: torch.Tensor, *, size: Tuple[int, int], ratio: floa
         size (tuple[int, int]): (H, W), the size the maps are upsampled to.
         ratio (float): Threshold ratio.
         rule (str): ``'peak'`` or ``'release'``.
-        backend (str): ``'opencv'``, ``'scipy'`` (a host round trip) or ``'torch'``.
+        backend (str): ``'opencv'`` (a host round trip) or ``'torch'``.
 
     Returns:
         tuple[torch.Tensor]: (B, 4) long boxes and (B,) bool degenerate flags, on ``cam.device``.
@@ -96,7 +94,7 @@ def region_boxes(cam: torch.Tensor, *, size: Tuple[int, int], ratio: float, rule
         ratio (float): Threshold ``min + ratio * (max - min)``, strict, rounded to float32 as the release's
             NumPy 1.x comparison did.
         rule (str): ``'peak'`` or ``'release'`` (see :mod:`.component_boxes`). Defaults to 'peak'.
-        backend (str): ``'opencv'``, ``'scipy'`` or ``'torch'``. Defaults to 'opencv'.
+        backend (str): ``'opencv'`` or ``'torch'``. Defaults to 'opencv'.
         chunk (int): Maps handled at once on the CPU, at most 512 (OpenCV's channel limit); other devices
             take all maps at once. Defaults to 512.
 
