@@ -10,7 +10,7 @@ import statistics
 import time
 from contextlib import contextmanager
 from functools import partial
-from typing import Callable, Dict, Iterator, List, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -19,7 +19,7 @@ from grass_mm.pretrain.models.gradient_guided_sampler import CPU_CHUNK_PIXELS
 from grass_mm.pretrain.models.utils.view_crops import host_nearest_crop, nearest_index, tensor_crop
 from tools.harness.release_sampler import release_box, release_sample
 from tools.harness.step_benchmark import build_grass
-from tools.harness.timing import sync
+from tools.harness.timing import minor_faults, sync
 
 TRAINING_PHASES = ('id', 'gs', 'gs')
 
@@ -55,8 +55,8 @@ def training_process(arch: str, images: int, size: int, device: torch.device) ->
 
 
 def alternating_medians(runs: Dict[str, Callable[[], None]], repeats: int, device: torch.device,
-                        prepare: Callable[[], None] = lambda: None) -> Dict[str, float]:
-    """Median seconds of every run over ``repeats`` alternating rounds, after one warm-up round.
+                        prepare: Callable[[], None] = lambda: None) -> Tuple[Dict[str, float], Dict[str, float]]:
+    """Median seconds and minor page faults of every run over ``repeats`` alternating rounds, after a warm-up.
 
     Args:
         runs (dict): Name -> call to time.
@@ -65,18 +65,22 @@ def alternating_medians(runs: Dict[str, Callable[[], None]], repeats: int, devic
         prepare (Callable): Called, untimed, before every call. Defaults to nothing.
 
     Returns:
-        dict: Name -> median seconds.
+        tuple[dict]: Name -> median seconds, and name -> median minor page faults (fresh pages touched).
     """
-    times: Dict[str, List[float]] = {name: [] for name in runs}
-    for _ in range(repeats + 1):
+    seconds: Dict[str, List[float]] = {name: [] for name in runs}
+    faults: Dict[str, List[int]] = {name: [] for name in runs}
+    for round_ in range(repeats + 1):
         for name, run in runs.items():
             prepare()
             sync(device)
-            start = time.perf_counter()
+            faults_before, start = minor_faults(), time.perf_counter()
             run()
             sync(device)
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values[1:]) for name, values in times.items()}
+            if round_ > 0:
+                seconds[name].append(time.perf_counter() - start)
+                faults[name].append(minor_faults() - faults_before)
+    return ({name: statistics.median(values) for name, values in seconds.items()},
+            {name: statistics.median(values) for name, values in faults.items()})
 
 
 def bench_sampler(maps: int, size: int, repeats: int, device: torch.device, arch: str = 'resnet18',
@@ -85,7 +89,8 @@ def bench_sampler(maps: int, size: int, repeats: int, device: torch.device, arch
 
     Both write the crops into the batch in place, as the release did (``batched_new_s``: into a new tensor,
     as ``forward`` does). ``box_agreement``: identical boxes on all maps; ``box_agreement_peak``: on the
-    maps where the release's component holds the peak. On the CPU, ``crop_numpy_s`` (the sampler's CPU crop)
+    maps where the release's component holds the peak. ``*_minor_faults``: fresh pages a batched call touches.
+    On the CPU, ``crop_numpy_s`` (the sampler's CPU crop)
     and ``crop_torch_gather_s`` (torch's gathers in chunks of ``CPU_CHUNK_PIXELS``, the accelerator path) crop
     the same boxes in the training process.
 
@@ -126,21 +131,22 @@ def bench_sampler(maps: int, size: int, repeats: int, device: torch.device, arch
                      crop_torch_gather=partial(tensor_crop, work, (rows, ), (cols, ), work,
                                                max(1, CPU_CHUNK_PIXELS // size ** 2)))
     result = dict(load_avg_before=os.getloadavg()[0])
-    fresh = alternating_medians(runs, repeats, device, restore)
+    fresh, fresh_faults = alternating_medians(runs, repeats, device, restore)
     with training_process(arch, images, size, device) as state:
-        med = alternating_medians(dict(runs, **crops), repeats, device, restore)
+        med, med_faults = alternating_medians(dict(runs, **crops), repeats, device, restore)
         result.update({f'{name}_s': med[name] for name in crops})
         if backends is not None:
             located = {f'locate_{backend}_{rule}_s': partial(GradientGuidedSampler(backend=backend, region_rule=rule)
                                                              .locate, dev_cams, (size, size), (size, size))
                        for backend in backends or GradientGuidedSampler.BACKENDS[1:]
                        for rule in GradientGuidedSampler.REGION_RULES}
-            result.update(alternating_medians(located, repeats, device))
+            result.update(alternating_medians(located, repeats, device)[0])
     same = (found['boxes'].cpu() == torch.tensor([r['box'] for r in found['results']])).all(1)
     held = torch.tensor([release_box(cam.numpy(), (size, size))['holds_peak'] for cam in cams])
     return dict(sampler_state=state, reference_s=med['reference'], batched_s=med['batched'],
                 batched_new_s=med['batched_new'], sampler_speedup=med['reference'] / med['batched'],
-                fresh_reference_s=fresh['reference'], fresh_batched_s=fresh['batched'],
-                fresh_sampler_speedup=fresh['reference'] / fresh['batched'], **result,
+                batched_minor_faults=med_faults['batched'], fresh_reference_s=fresh['reference'],
+                fresh_batched_s=fresh['batched'], fresh_sampler_speedup=fresh['reference'] / fresh['batched'],
+                fresh_batched_minor_faults=fresh_faults['batched'], **result,
                 box_agreement=same.float().mean().item(), box_agreement_peak=same[held].float().mean().item(),
                 peak_held_frac=held.float().mean().item(), load_avg_after=os.getloadavg()[0])
