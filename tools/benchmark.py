@@ -5,9 +5,11 @@
     python -m tools.benchmark methods --repeats 10        # every method's step / SimCLR's, CPU-size configs
 
 Runs alternate in one process (reference loop, batched sampler, ...; SimCLR step, GS step, GS step with
-``localize_scale=0.5``, ...) after one warm-up round; medians are reported. Peak memory of a step: the rise
-of the peak RSS over the RSS before the step (CPU; peak reset through ``/proc/self/clear_refs``) or of
-``torch.cuda.max_memory_allocated`` over the memory allocated before it. A table, then one JSON line.
+``localize_scale=0.5``, ...) after one warm-up round; medians are reported. The sampler is measured where it
+runs: in a process that holds a GraSS model (``--arch``) and its optimiser after a few training steps of
+``--images`` images (the same rounds in the fresh process come with a ``fresh_`` prefix). Peak memory of a
+step: the rise of the peak RSS over the RSS before the step (CPU; peak reset through ``/proc/self/clear_refs``)
+or of ``torch.cuda.max_memory_allocated`` over the memory allocated before it. A table, then one JSON line.
 The measurements live in ``tools/harness/{sampler,step}_benchmark.py``; ``methods`` (step time only, one
 markdown table row per method of ``tools/harness/methods.py``) in ``tools/harness/method_benchmark.py``.
 """
@@ -16,6 +18,7 @@ import json
 
 import torch
 
+from grass_mm.pretrain.models import GradientGuidedSampler
 from tools.harness.method_benchmark import bench_methods, methods_table
 from tools.harness.methods import pretrain_configs
 from tools.harness.sampler_benchmark import bench_sampler
@@ -33,9 +36,12 @@ def main() -> None:
         cmd.add_argument('--maps', type=int, default=512, help='maps for the sampler comparison')
         cmd.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
         cmd.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch default)')
-    for name in ('step', 'step-memory'):
+    for name in ('sampler', 'step', 'step-memory'):  # the sampler is measured in a training process
         sub.choices[name].add_argument('--arch', choices=sorted(ARCHS), default='resnet18')
         sub.choices[name].add_argument('--images', type=int, default=32, help='images per step (two views each)')
+    sub.choices['sampler'].add_argument('--backends', nargs='*', choices=GradientGuidedSampler.BACKENDS[1:],
+                                        help='also time locate with these labelling backends (all without a '
+                                        'value), both region rules')
     methods = sub.add_parser('methods', help='training step of every method relative to SimCLR (CPU-size configs)')
     methods.add_argument('--methods', nargs='+', choices=list(pretrain_configs()), default=list(pretrain_configs()),
                          metavar='METHOD', help=f'methods to time, any of: {", ".join(pretrain_configs())}')
@@ -61,7 +67,8 @@ def main() -> None:
     result = {}
     if args.command == 'step':
         result.update(bench_step(args.arch, args.images, args.size, args.repeats, device))
-    result.update(bench_sampler(args.maps, args.size, args.repeats, device))
+    result.update(bench_sampler(args.maps, args.size, args.repeats, device, arch=args.arch, images=args.images,
+                                backends=getattr(args, 'backends', None)))
     result.update(device=str(device), torch_threads=torch.get_num_threads(), repeats=args.repeats)
     for key, value in dict(measure='value', **result).items():
         print(f'{key:<28}{value:>14.4g}' if isinstance(value, float) else f'{key:<28}{value!s:>14}')
