@@ -2,9 +2,11 @@
 
     python -m tools.benchmark sampler --maps 512 --size 224 --repeats 5
     python -m tools.benchmark step --arch resnet18 --images 32 --size 224 --repeats 5
+    python -m tools.benchmark step --base mocov2   # or byol: GS on another base method
 
-Runs alternate in one process (reference loop, batched sampler, ...; SimCLR step, GS step, GS step with
-``localize_scale=0.5``, ...) after one warm-up round; medians are reported. Peak memory of a step: the rise
+Runs alternate in one process (reference loop, batched sampler, ...; base step (SimCLR, MoCo v2 or BYOL),
+GS step, GS step with ``localize_scale=0.5``, for MoCo v2 / BYOL GS with ``guide_target='momentum'``, ...)
+after one warm-up round; medians are reported. Peak memory of a step: the rise
 of the peak RSS over the RSS before the step (CPU; peak reset through ``/proc/self/clear_refs``) or of
 ``torch.cuda.max_memory_allocated`` over the memory allocated before it. A table, then one JSON line.
 The measurements live in ``tools/harness/{sampler,step}_benchmark.py``.
@@ -15,7 +17,7 @@ import json
 import torch
 
 from tools.harness.sampler_benchmark import bench_sampler
-from tools.harness.step_benchmark import ARCHS, bench_step, run_steps
+from tools.harness.step_benchmark import ARCHS, BASES, bench_step, run_steps
 
 
 def main() -> None:
@@ -31,6 +33,8 @@ def main() -> None:
         cmd.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch default)')
     for name in ('step', 'step-memory'):
         sub.choices[name].add_argument('--arch', choices=sorted(ARCHS), default='resnet18')
+        sub.choices[name].add_argument('--base', choices=BASES, default='simclr',
+                                       help='base method the GS step is compared with')
         sub.choices[name].add_argument('--images', type=int, default=32, help='images per step (two views each)')
     args = parser.parse_args()
     device = torch.device(args.device)
@@ -38,12 +42,13 @@ def main() -> None:
     if args.repeats < 1:
         parser.error(f'--repeats must be >= 1, got {args.repeats}')
     if args.command == 'step-memory':  # internal: the child process of bench_step on the CPU
-        med = run_steps(args.arch, args.images, args.size, args.repeats, device)
+        med = run_steps(args.base, args.arch, args.images, args.size, args.repeats, device)
         print(json.dumps({kind: values['memory'] for kind, values in med.items()}))
         return
     result = {}
     if args.command == 'step':
-        result.update(bench_step(args.arch, args.images, args.size, args.repeats, device))
+        result.update(base=args.base, arch=args.arch, images=args.images)
+        result.update(bench_step(args.base, args.arch, args.images, args.size, args.repeats, device))
     result.update(bench_sampler(args.maps, args.size, args.repeats, device))
     result.update(device=str(device), torch_threads=torch.get_num_threads(), repeats=args.repeats)
     for key, value in dict(measure='value', **result).items():

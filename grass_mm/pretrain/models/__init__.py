@@ -1,6 +1,14 @@
 """GraSS models (mmpretrain MODELS registry)."""
 from .gradient_guided_sampler import GradientGuidedSampler
 from .grass import GraSS
+from .grass_barlowtwins import GraSSBarlowTwins
+from .grass_byol import GraSSBYOL
+from .grass_moco import GraSSMoCo
+from .grass_simsiam import GraSSSimSiam
+from .guided_sampling_mixin import GuidedSamplingMixin
 from .linear_neck import LinearProjectionNeck
 
-__all__ = ['GraSS', 'GradientGuidedSampler', 'LinearProjectionNeck']
+__all__ = [
+    'GraSS', 'GraSSBYOL', 'GraSSBarlowTwins', 'GraSSMoCo', 'GraSSSimSiam', 'GradientGuidedSampler',
+    'GuidedSamplingMixin', 'LinearProjectionNeck'
+]
