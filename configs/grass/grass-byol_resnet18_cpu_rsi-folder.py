@@ -1,5 +1,6 @@
 # GraSS on BYOL at CPU size on a folder of real RSI images (minutes on 2 cores; crosses the ID -> GS switch).
-# The paper-size config shrunk: ResNet-18 with BN, 96 px views cut from random 256 px windows, batch 8 images,
+# The paper-size config shrunk: ResNet-18 with BN, 1024 hidden units in the projection and the predictor (4096 at
+# paper size), 96 px views cut from random 256 px windows, batch 8 images,
 # 60 iterations of which the first 20 are BYOL alone. Point it at your images:
 #   python tools/train.py configs/grass/grass-byol_resnet18_cpu_rsi-folder.py \
 #       --cfg-options train_dataloader.dataset.data_root=../shared/data/dubai_aerial/images
@@ -22,17 +23,7 @@ view_pipeline1 = [
     dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf', prob=1.),
     dict(type='Solarize', thr=128, prob=0.),
 ]
-view_pipeline2 = [
-    dict(type='RandomResizedCrop', scale=view_size, interpolation='bicubic', backend='pillow'),
-    dict(type='RandomFlip', prob=0.5),
-    dict(
-        type='RandomApply',
-        transforms=[dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.2, hue=0.1)],
-        prob=0.8),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True, channel_weights=(0.114, 0.587, 0.2989)),
-    dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf', prob=0.1),
-    dict(type='Solarize', thr=128, prob=0.2),
-]
+view_pipeline2 = view_pipeline1[:4] + [dict(view_pipeline1[4], prob=0.1), dict(view_pipeline1[5], prob=0.2)]
 train_pipeline = [
     dict(type='LoadRSIWindow', window_size=256),
     dict(type='MultiView', num_views=[1, 1], transforms=[view_pipeline1, view_pipeline2]),

@@ -11,7 +11,8 @@ _base_ = [
 ]
 custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
 
-# BYOL's two view pipelines (mmpretrain's imagenet_bs32_byol.py), cut from random 512 px windows of the tiles
+# BYOL's two view pipelines (mmpretrain's imagenet_bs32_byol.py), cut from random 512 px windows of the tiles;
+# view 2 differs in the blur (p 0.1) and solarisation (p 0.2)
 view_pipeline1 = [
     dict(type='RandomResizedCrop', scale=224, interpolation='bicubic', backend='pillow'),
     dict(type='RandomFlip', prob=0.5),
@@ -23,17 +24,7 @@ view_pipeline1 = [
     dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf', prob=1.),
     dict(type='Solarize', thr=128, prob=0.),
 ]
-view_pipeline2 = [
-    dict(type='RandomResizedCrop', scale=224, interpolation='bicubic', backend='pillow'),
-    dict(type='RandomFlip', prob=0.5),
-    dict(
-        type='RandomApply',
-        transforms=[dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.2, hue=0.1)],
-        prob=0.8),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True, channel_weights=(0.114, 0.587, 0.2989)),
-    dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf', prob=0.1),
-    dict(type='Solarize', thr=128, prob=0.2),
-]
+view_pipeline2 = view_pipeline1[:4] + [dict(view_pipeline1[4], prob=0.1), dict(view_pipeline1[5], prob=0.2)]
 train_pipeline = [
     dict(type='LoadRSIWindow', window_size=512, on_corrupt='skip'),
     dict(type='MultiView', num_views=[1, 1], transforms=[view_pipeline1, view_pipeline2]),

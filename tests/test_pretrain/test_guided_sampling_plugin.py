@@ -219,3 +219,25 @@ def test_bad_options(plugin_cfg):
         model.loss([torch.zeros(2, 3, 32, 32)])
     with pytest.raises(ValueError, match='pairs of views'):
         model.sampling_preview(torch.zeros(3, 3, 32, 32))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
+@pytest.mark.parametrize('base,guide_target', GUIDE_TARGETS)
+def test_cuda_guide_pass_matches_cpu_and_changes_no_state(base, guide_target, plugin_cfg, make_views, monkeypatch):
+    """The CUDA path: guide gradients as on the CPU, no state change, and a GS step with the torch labeller."""
+    monkeypatch.setattr(torch.backends.cudnn, 'allow_tf32', False)  # compare float32 with float32
+    cpu = build(plugin_cfg(base, guide_target=guide_target))
+    if base in MOMENTUM_BASES:
+        perturb_momentum_branch(cpu)
+    gpu = copy.deepcopy(cpu).cuda()
+    views = make_views(size=96)
+    _, _, expected = cpu.guide(views)
+    before, rng = state(gpu), torch.cuda.get_rng_state()
+    _, _, grads = gpu.guide([v.cuda() for v in views])
+    for got, want in zip(grads, expected):
+        torch.testing.assert_close(got.cpu(), want, rtol=1e-2, atol=1e-3 * want.abs().max().item())
+    assert all(torch.equal(v, before[k]) for k, v in state(gpu).items())
+    assert torch.equal(torch.cuda.get_rng_state(), rng)
+    gpu.set_phase('gs')
+    losses = gpu.loss([v.cuda() for v in views])
+    assert torch.isfinite(losses['loss']) and 0 < losses['box_area_frac'].item() <= 1
