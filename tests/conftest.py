@@ -1,4 +1,5 @@
 """Shared pytest options, fixtures and factories of grass_mm's tests (test modules never import each other)."""
+import copy
 import json
 import os
 import socket
@@ -63,6 +64,51 @@ def grass_cfg() -> Callable[..., dict]:
             neck=dict(type='NonLinearNeck', in_channels=512, hid_channels=64, out_channels=32, num_layers=2,
                       with_avg_pool=True, norm_cfg=dict(type='BN1d')),
             head=dict(type='ContrastiveHead', loss=dict(type='CrossEntropyLoss'), temperature=0.5),
+            sampler=dict(type='GradientGuidedSampler'),
+            data_preprocessor=dict(type='SelfSupDataPreprocessor', mean=MEAN, std=STD, to_rgb=True))
+        cfg.update(kwargs)
+        return cfg
+
+    return make
+
+
+def _mlp(in_channels: int, hid_channels: int, out_channels: int, **kwargs) -> dict:
+    return dict(type='NonLinearNeck', in_channels=in_channels, hid_channels=hid_channels, out_channels=out_channels,
+                norm_cfg=dict(type='BN1d'), **kwargs)
+
+
+# The algorithm-specific parts of tiny versions of mmpretrain's MoCo v2, BYOL, SimSiam and Barlow Twins configs.
+PLUGIN_PARTS = dict(
+    mocov2=dict(type='GraSSMoCo', queue_len=64, feat_dim=32, momentum=0.001,
+                neck=dict(type='MoCoV2Neck', in_channels=512, hid_channels=64, out_channels=32, with_avg_pool=True),
+                head=dict(type='ContrastiveHead', loss=dict(type='CrossEntropyLoss'), temperature=0.2)),
+    byol=dict(type='GraSSBYOL', base_momentum=0.01,
+              neck=_mlp(512, 64, 32, num_layers=2, with_bias=True, with_last_bn=False, with_avg_pool=True),
+              head=dict(type='LatentPredictHead', loss=dict(type='CosineSimilarityLoss'),
+                        predictor=_mlp(32, 64, 32, num_layers=2, with_bias=True, with_last_bn=False,
+                                       with_avg_pool=False))),
+    simsiam=dict(type='GraSSSimSiam',
+                 neck=_mlp(512, 64, 32, num_layers=3, with_last_bn_affine=False, with_avg_pool=True),
+                 head=dict(type='LatentPredictHead', loss=dict(type='CosineSimilarityLoss'),
+                           predictor=_mlp(32, 16, 32, with_avg_pool=False, with_last_bn=False, with_last_bias=True))),
+    barlowtwins=dict(type='GraSSBarlowTwins',
+                     neck=_mlp(512, 64, 32, num_layers=3, with_last_bn=False, with_last_bn_affine=False,
+                               with_avg_pool=True),
+                     head=dict(type='LatentCrossCorrelationHead', in_channels=32,
+                               loss=dict(type='CrossCorrelationLoss'))),
+)
+
+
+@pytest.fixture(scope='session')
+def plugin_cfg() -> Callable[..., dict]:
+    """Factory of a tiny gradient guided sampling plug-in model config on a base method (ResNet-18, small
+    necks): ``plugin_cfg(base, **kwargs)`` with base ``'mocov2'``, ``'byol'``, ``'simsiam'`` or
+    ``'barlowtwins'``; keyword arguments replace keys."""
+
+    def make(base: str, **kwargs) -> dict:
+        cfg = copy.deepcopy(PLUGIN_PARTS[base])
+        cfg.update(
+            backbone=dict(type='ResNet', depth=18, norm_cfg=dict(type='BN')),
             sampler=dict(type='GradientGuidedSampler'),
             data_preprocessor=dict(type='SelfSupDataPreprocessor', mean=MEAN, std=STD, to_rgb=True))
         cfg.update(kwargs)

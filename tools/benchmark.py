@@ -2,14 +2,16 @@
 
     python -m tools.benchmark sampler --maps 512 --size 224 --repeats 5
     python -m tools.benchmark step --arch resnet18 --images 32 --size 224 --repeats 5
+    python -m tools.benchmark step --base mocov2   # or byol: GS on another base method
     python -m tools.benchmark methods --repeats 10        # every method's step / SimCLR's, CPU-size configs
 
-Runs alternate in one process (reference loop, batched sampler, ...; SimCLR step, GS step, GS step with
-``localize_scale=0.5``, ...) after one warm-up round; medians are reported. The sampler is measured where it
-runs: in a process that holds a GraSS model (``--arch``) and its optimiser after a few training steps of
-``--images`` images (the same rounds in the fresh process come with a ``fresh_`` prefix). Peak memory of a
-step: the rise of the peak RSS over the RSS before the step (CPU; peak reset through ``/proc/self/clear_refs``)
-or of ``torch.cuda.max_memory_allocated`` over the memory allocated before it. A table, then one JSON line.
+Runs alternate in one process (reference loop, batched sampler, ...; base step (SimCLR, MoCo v2 or BYOL),
+GS step, GS step with ``localize_scale=0.5``, for MoCo v2 / BYOL GS with ``guide_target='momentum'``, ...)
+after one warm-up round; medians are reported. The sampler is measured where it runs: in a process that holds
+a GraSS model (``--arch``) and its optimiser after a few training steps of ``--images`` images (the same rounds
+in the fresh process come with a ``fresh_`` prefix). Peak memory of a step: the rise of the peak RSS over the
+RSS before the step (CPU; peak reset through ``/proc/self/clear_refs``) or of
+``torch.cuda.max_memory_allocated`` over the memory allocated before it. A table, then one JSON line.
 The measurements live in ``tools/harness/{sampler,step}_benchmark.py``; ``methods`` (step time only, one
 markdown table row per method of ``tools/harness/methods.py``) in ``tools/harness/method_benchmark.py``.
 """
@@ -22,7 +24,7 @@ from grass_mm.pretrain.models import GradientGuidedSampler
 from tools.harness.method_benchmark import bench_methods, methods_table
 from tools.harness.methods import pretrain_configs
 from tools.harness.sampler_benchmark import bench_sampler
-from tools.harness.step_benchmark import ARCHS, bench_step, run_steps
+from tools.harness.step_benchmark import ARCHS, BASES, bench_step, run_steps
 
 
 def main() -> None:
@@ -39,6 +41,9 @@ def main() -> None:
     for name in ('sampler', 'step', 'step-memory'):  # the sampler is measured in a training process
         sub.choices[name].add_argument('--arch', choices=sorted(ARCHS), default='resnet18')
         sub.choices[name].add_argument('--images', type=int, default=32, help='images per step (two views each)')
+    for name in ('step', 'step-memory'):
+        sub.choices[name].add_argument('--base', choices=BASES, default='simclr',
+                                       help='base method the GS step is compared with')
     sub.choices['sampler'].add_argument('--backends', nargs='*', choices=GradientGuidedSampler.BACKENDS[1:],
                                         help='also time locate with these labelling backends (all without a '
                                         'value), both region rules')
@@ -55,7 +60,7 @@ def main() -> None:
     if args.repeats < 1:
         parser.error(f'--repeats must be >= 1, got {args.repeats}')
     if args.command == 'step-memory':  # internal: the child process of bench_step on the CPU
-        med = run_steps(args.arch, args.images, args.size, args.repeats, device)
+        med = run_steps(args.base, args.arch, args.images, args.size, args.repeats, device)
         print(json.dumps({kind: values['memory'] for kind, values in med.items()}))
         return
     if args.command == 'methods':
@@ -66,7 +71,8 @@ def main() -> None:
         return
     result = {}
     if args.command == 'step':
-        result.update(bench_step(args.arch, args.images, args.size, args.repeats, device))
+        result.update(base=args.base, arch=args.arch, images=args.images)
+        result.update(bench_step(args.base, args.arch, args.images, args.size, args.repeats, device))
     result.update(bench_sampler(args.maps, args.size, args.repeats, device, arch=args.arch, images=args.images,
                                 backends=getattr(args, 'backends', None)))
     result.update(device=str(device), torch_threads=torch.get_num_threads(), repeats=args.repeats)

@@ -18,7 +18,7 @@ from grass_mm.pretrain.models import GradientGuidedSampler
 from grass_mm.pretrain.models.gradient_guided_sampler import CPU_CHUNK_PIXELS
 from grass_mm.pretrain.models.utils.view_crops import host_nearest_crop, nearest_index, tensor_crop
 from tools.harness.release_sampler import release_box, release_sample
-from tools.harness.step_benchmark import build_grass
+from tools.harness.step_benchmark import build_model
 from tools.harness.timing import minor_faults, sync
 
 TRAINING_PHASES = ('id', 'gs', 'gs')
@@ -43,7 +43,7 @@ def training_process(arch: str, images: int, size: int, device: torch.device) ->
         str: A description of the state, for the report.
     """
     torch.manual_seed(0)
-    model = build_grass(arch, device)
+    model = build_model('simclr', arch, device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-6)
     views = [torch.randn(images, 3, size, size, device=device) for _ in range(2)]
     for phase in TRAINING_PHASES:
