@@ -57,6 +57,51 @@ def scale_iterations(cfg: Config, iters: int) -> Config:
     return cfg
 
 
+def set_view_resolution(cfg: Config, view_size: int, output_stride: int = 32) -> Config:
+    """Sets the pretraining views' size and the backbone's output stride, for any method's config.
+
+    Every ``RandomResizedCrop`` of the training pipeline is scaled by ``view_size / largest crop`` (so a
+    multi-crop pipeline keeps its large/small ratio) and a ResNet backbone's last stage runs at stride 1 with
+    dilation 2 for ``output_stride=16``: the Grad-CAM map of a 112 px view is then 7 x 7 cells, as for the
+    paper's 224 px views at stride 32. Dilation changes no weight, so the backbone transfers unchanged.
+
+    Args:
+        cfg (Config): A pretraining config, changed in place.
+        view_size (int): Side of the (large) views in pixels.
+        output_stride (int): 32 (the standard ResNet) or 16. Defaults to 32.
+
+    Returns:
+        Config: ``cfg``.
+
+    Raises:
+        ValueError: If the pipeline has no ``RandomResizedCrop`` or the stride is not 16 or 32.
+    """
+    if output_stride not in (16, 32):
+        raise ValueError(f'output_stride must be 16 or 32, got {output_stride!r}')
+    crops = [t for t in _walk(cfg.train_dataloader.dataset.pipeline) if t.get('type') == 'RandomResizedCrop']
+    if not crops:
+        raise ValueError(f'{cfg.filename}: no RandomResizedCrop in train_dataloader.dataset.pipeline')
+    largest = max(int(t['scale']) for t in crops)
+    for crop in crops:
+        crop['scale'] = max(1, round(int(crop['scale']) * view_size / largest))
+    if output_stride == 16:  # the last stage keeps layer3's resolution, its receptive field by dilation
+        cfg.model.backbone.update(strides=(1, 2, 2, 1), dilations=(1, 1, 1, 2))
+    else:
+        cfg.model.backbone.update(strides=(1, 2, 2, 2), dilations=(1, 1, 1, 1))
+    return cfg
+
+
+def _walk(node):
+    """Every dict inside nested lists/dicts (pipelines nest transforms in MultiView and RandomApply)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item)
+
+
 def _common(cfg: Config, work_dir: PathLike, seed: int, name: str) -> Config:
     """Applies the study-wide settings every stage shares."""
     cfg.work_dir = str(work_dir)
@@ -67,8 +112,8 @@ def _common(cfg: Config, work_dir: PathLike, seed: int, name: str) -> Config:
 
 
 def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, iters: int, seed: int,
-                    name: str) -> Config:
-    """The GraSS/SimCLR pretraining stage on the train split's images (``RSIImageFolder``).
+                    name: str, view_size: Optional[int] = None, output_stride: int = 32) -> Config:
+    """The pretraining stage of any method on the train split's images (``RSIImageFolder``).
 
     Args:
         config (str | PathLike): An iteration-based ``RSIImageFolder`` pretraining config.
@@ -77,11 +122,16 @@ def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, i
         iters (int): Training iterations.
         seed (int): Random seed.
         name (str): Experiment name (unique within the process).
+        view_size (int, optional): View side, see :func:`set_view_resolution`. Defaults to None (the
+            config's own views and backbone).
+        output_stride (int): Backbone output stride with ``view_size``. Defaults to 32.
 
     Returns:
         Config: The stage config.
     """
     cfg = scale_iterations(Config.fromfile(str(config)), iters)
+    if view_size is not None:
+        set_view_resolution(cfg, view_size, output_stride)
     dataset = cfg.train_dataloader.dataset
     dataset.data_root, dataset.data_prefix, dataset.ann_file = str(data_root), 'images', 'splits/train.txt'
     return _common(cfg, work_dir, seed, name)
@@ -117,8 +167,9 @@ def finetune_config(config: PathLike, data_root: PathLike, backbone: Optional[Pa
         if cfg.train_dataloader.dataset.type != 'LabelFractionDataset':
             raise ValueError(f'{config}: a label fraction needs the training set wrapped in LabelFractionDataset')
         cfg.train_dataloader.dataset.update(fraction=label_fraction, seed=seed)
-    for head in (cfg.model.decode_head, cfg.model.auxiliary_head):
-        head.num_classes, head.ignore_index = len(meta['classes']), ignore_index
+    for head in (cfg.model.decode_head, cfg.model.get('auxiliary_head')):
+        if head:  # a linear probe has no auxiliary head
+            head.num_classes, head.ignore_index = len(meta['classes']), ignore_index
     cfg.val_evaluator.ignore_index = ignore_index
     cfg.test_evaluator = cfg.val_evaluator
     # no validation inside the training loop: the evaluation stage measures the final checkpoint once
