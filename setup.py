@@ -42,6 +42,8 @@ setup(
     packages=find_packages(include=('grass_mm', 'grass_mm.*')),
     python_requires='>=3.10',
     install_requires=read_requirements('runtime'),
-    extras_require=dict(tools=read_requirements('tools'), tests=read_requirements('tests')),
+    # tensorboard: optional visualisation backend (tools/train.py --tensorboard)
+    extras_require=dict(tools=read_requirements('tools'), tests=read_requirements('tests'),
+                        tensorboard=['tensorboard']),
     license='Apache-2.0',
 )

@@ -1,6 +1,8 @@
 """Shared pytest options, fixtures and factories of grass_mm's tests (test modules never import each other)."""
+import copy
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Callable, List
 
@@ -70,6 +72,51 @@ def grass_cfg() -> Callable[..., dict]:
     return make
 
 
+def _mlp(in_channels: int, hid_channels: int, out_channels: int, **kwargs) -> dict:
+    return dict(type='NonLinearNeck', in_channels=in_channels, hid_channels=hid_channels, out_channels=out_channels,
+                norm_cfg=dict(type='BN1d'), **kwargs)
+
+
+# The algorithm-specific parts of tiny versions of mmpretrain's MoCo v2, BYOL, SimSiam and Barlow Twins configs.
+PLUGIN_PARTS = dict(
+    mocov2=dict(type='GraSSMoCo', queue_len=64, feat_dim=32, momentum=0.001,
+                neck=dict(type='MoCoV2Neck', in_channels=512, hid_channels=64, out_channels=32, with_avg_pool=True),
+                head=dict(type='ContrastiveHead', loss=dict(type='CrossEntropyLoss'), temperature=0.2)),
+    byol=dict(type='GraSSBYOL', base_momentum=0.01,
+              neck=_mlp(512, 64, 32, num_layers=2, with_bias=True, with_last_bn=False, with_avg_pool=True),
+              head=dict(type='LatentPredictHead', loss=dict(type='CosineSimilarityLoss'),
+                        predictor=_mlp(32, 64, 32, num_layers=2, with_bias=True, with_last_bn=False,
+                                       with_avg_pool=False))),
+    simsiam=dict(type='GraSSSimSiam',
+                 neck=_mlp(512, 64, 32, num_layers=3, with_last_bn_affine=False, with_avg_pool=True),
+                 head=dict(type='LatentPredictHead', loss=dict(type='CosineSimilarityLoss'),
+                           predictor=_mlp(32, 16, 32, with_avg_pool=False, with_last_bn=False, with_last_bias=True))),
+    barlowtwins=dict(type='GraSSBarlowTwins',
+                     neck=_mlp(512, 64, 32, num_layers=3, with_last_bn=False, with_last_bn_affine=False,
+                               with_avg_pool=True),
+                     head=dict(type='LatentCrossCorrelationHead', in_channels=32,
+                               loss=dict(type='CrossCorrelationLoss'))),
+)
+
+
+@pytest.fixture(scope='session')
+def plugin_cfg() -> Callable[..., dict]:
+    """Factory of a tiny gradient guided sampling plug-in model config on a base method (ResNet-18, small
+    necks): ``plugin_cfg(base, **kwargs)`` with base ``'mocov2'``, ``'byol'``, ``'simsiam'`` or
+    ``'barlowtwins'``; keyword arguments replace keys."""
+
+    def make(base: str, **kwargs) -> dict:
+        cfg = copy.deepcopy(PLUGIN_PARTS[base])
+        cfg.update(
+            backbone=dict(type='ResNet', depth=18, norm_cfg=dict(type='BN')),
+            sampler=dict(type='GradientGuidedSampler'),
+            data_preprocessor=dict(type='SelfSupDataPreprocessor', mean=MEAN, std=STD, to_rgb=True))
+        cfg.update(kwargs)
+        return cfg
+
+    return make
+
+
 @pytest.fixture(scope='session')
 def make_views() -> Callable[..., List[torch.Tensor]]:
     """Factory of two seeded batches of random views, ``make_views(n=4, size=64, seed=0)``."""
@@ -118,12 +165,32 @@ def small_options() -> Callable[..., list]:
 
 
 @pytest.fixture(scope='session')
+def tiny_model_options() -> List[str]:
+    """``--cfg-options`` that shrink the CPU GraSS config's network to 8 base channels (a cheap Runner step)."""
+    return ['model.backbone.stem_channels=8', 'model.backbone.base_channels=8', 'model.neck.in_channels=64',
+            'model.neck.hid_channels=16', 'model.neck.out_channels=16']
+
+
+@pytest.fixture(scope='session')
+def free_port() -> Callable[[], int]:
+    """Factory of a free local TCP port (for a process group's master)."""
+
+    def find() -> int:
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            return sock.getsockname()[1]
+
+    return find
+
+
+@pytest.fixture(scope='session')
 def run_train() -> Callable[..., None]:
-    """Runs ``tools/train.py`` in this process: ``run_train(config, work_dir, options, resume=None)``."""
+    """Runs ``tools/train.py`` in this process: ``run_train(config, work_dir, options, resume=None, extra=())``;
+    ``extra`` are more flags, e.g. ``['--auto-scale-lr']``."""
     from tools import train
 
-    def run(config, work_dir, options, resume=None) -> None:
-        argv = [str(config), '--work-dir', str(work_dir), '--cfg-options', *options]
+    def run(config, work_dir, options, resume=None, extra=()) -> None:
+        argv = [str(config), '--work-dir', str(work_dir), *extra, '--cfg-options', *options]
         if resume is not None:
             argv[1:1] = ['--resume'] if resume == 'auto' else ['--resume', str(resume)]
         train.main(argv)
@@ -140,3 +207,40 @@ def read_scalars() -> Callable[[Path], list]:
         return [json.loads(line) for path in logs for line in path.read_text().splitlines()]
 
     return read
+
+
+@pytest.fixture(scope='session')
+def write_raster() -> Callable[..., Path]:
+    """Factory writing a raster with rasterio: ``write_raster(path, data, driver='GTiff', **creation_options)``.
+
+    ``data`` is ``(height, width, bands)`` (or ``(height, width)``); keyword arguments are rasterio profile
+    keys and GDAL creation options (``tiled``, ``blockxsize``, ``compress``, ``photometric``, ``nodata``,
+    ``BIGTIFF``, ...). Drivers that only copy (COG, JP2OpenJPEG) are written from an in-memory GeoTIFF.
+    Missing parent folders are created.
+    """
+    import warnings
+
+    import rasterio
+    import rasterio.shutil
+    from rasterio.errors import NotGeoreferencedWarning
+    from rasterio.io import MemoryFile
+
+    def write(path, data: np.ndarray, driver: str = 'GTiff', **options) -> Path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        data = data[..., None] if data.ndim == 2 else data
+        profile = dict(driver='GTiff', height=data.shape[0], width=data.shape[1], count=data.shape[2],
+                       dtype=data.dtype.name)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', NotGeoreferencedWarning)
+            if driver in ('COG', 'JP2OpenJPEG'):
+                with MemoryFile() as memory:
+                    with memory.open(**profile) as dataset:
+                        dataset.write(np.moveaxis(data, 2, 0))
+                    with memory.open() as dataset:
+                        rasterio.shutil.copy(dataset, str(path), driver=driver, **options)
+            else:
+                with rasterio.open(path, 'w', **dict(profile, driver=driver, **options)) as dataset:
+                    dataset.write(np.moveaxis(data, 2, 0))
+        return Path(path)
+
+    return write

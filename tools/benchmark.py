@@ -2,20 +2,29 @@
 
     python -m tools.benchmark sampler --maps 512 --size 224 --repeats 5
     python -m tools.benchmark step --arch resnet18 --images 32 --size 224 --repeats 5
+    python -m tools.benchmark step --base mocov2   # or byol: GS on another base method
+    python -m tools.benchmark methods --repeats 10        # every method's step / SimCLR's, CPU-size configs
 
-Runs alternate in one process (reference loop, batched sampler, ...; SimCLR step, GS step, GS step with
-``localize_scale=0.5``, ...) after one warm-up round; medians are reported. Peak memory of a step: the rise
-of the peak RSS over the RSS before the step (CPU; peak reset through ``/proc/self/clear_refs``) or of
+Runs alternate in one process (reference loop, batched sampler, ...; base step (SimCLR, MoCo v2 or BYOL),
+GS step, GS step with ``localize_scale=0.5``, for MoCo v2 / BYOL GS with ``guide_target='momentum'``, ...)
+after one warm-up round; medians are reported. The sampler is measured where it runs: in a process that holds
+a GraSS model (``--arch``) and its optimiser after a few training steps of ``--images`` images (the same rounds
+in the fresh process come with a ``fresh_`` prefix). Peak memory of a step: the rise of the peak RSS over the
+RSS before the step (CPU; peak reset through ``/proc/self/clear_refs``) or of
 ``torch.cuda.max_memory_allocated`` over the memory allocated before it. A table, then one JSON line.
-The measurements live in ``tools/harness/{sampler,step}_benchmark.py``.
+The measurements live in ``tools/harness/{sampler,step}_benchmark.py``; ``methods`` (step time only, one
+markdown table row per method of ``tools/harness/methods.py``) in ``tools/harness/method_benchmark.py``.
 """
 import argparse
 import json
 
 import torch
 
+from grass_mm.pretrain.models import GradientGuidedSampler
+from tools.harness.method_benchmark import bench_methods, methods_table
+from tools.harness.methods import pretrain_configs
 from tools.harness.sampler_benchmark import bench_sampler
-from tools.harness.step_benchmark import ARCHS, bench_step, run_steps
+from tools.harness.step_benchmark import ARCHS, BASES, bench_step, run_steps
 
 
 def main() -> None:
@@ -29,22 +38,43 @@ def main() -> None:
         cmd.add_argument('--maps', type=int, default=512, help='maps for the sampler comparison')
         cmd.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
         cmd.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch default)')
-    for name in ('step', 'step-memory'):
+    for name in ('sampler', 'step', 'step-memory'):  # the sampler is measured in a training process
         sub.choices[name].add_argument('--arch', choices=sorted(ARCHS), default='resnet18')
         sub.choices[name].add_argument('--images', type=int, default=32, help='images per step (two views each)')
+    for name in ('step', 'step-memory'):
+        sub.choices[name].add_argument('--base', choices=BASES, default='simclr',
+                                       help='base method the GS step is compared with')
+    sub.choices['sampler'].add_argument('--backends', nargs='*', choices=GradientGuidedSampler.BACKENDS[1:],
+                                        help='also time locate with these labelling backends (all without a '
+                                        'value), both region rules')
+    methods = sub.add_parser('methods', help='training step of every method relative to SimCLR (CPU-size configs)')
+    methods.add_argument('--methods', nargs='+', choices=list(pretrain_configs()), default=list(pretrain_configs()),
+                         metavar='METHOD', help=f'methods to time, any of: {", ".join(pretrain_configs())}')
+    methods.add_argument('--images', type=int, default=None, help='images per step (default: each config\'s batch)')
+    methods.add_argument('--repeats', type=int, default=5, help='timed alternating rounds (after one warm-up)')
+    methods.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    methods.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch default)')
     args = parser.parse_args()
     device = torch.device(args.device)
     torch.set_num_threads(args.threads or torch.get_num_threads())
     if args.repeats < 1:
         parser.error(f'--repeats must be >= 1, got {args.repeats}')
     if args.command == 'step-memory':  # internal: the child process of bench_step on the CPU
-        med = run_steps(args.arch, args.images, args.size, args.repeats, device)
+        med = run_steps(args.base, args.arch, args.images, args.size, args.repeats, device)
         print(json.dumps({kind: values['memory'] for kind, values in med.items()}))
+        return
+    if args.command == 'methods':
+        results = bench_methods(args.methods, args.images, args.repeats, device)
+        print(methods_table(results))
+        print(json.dumps(dict(results=results, device=str(device), torch_threads=torch.get_num_threads(),
+                              repeats=args.repeats)))
         return
     result = {}
     if args.command == 'step':
-        result.update(bench_step(args.arch, args.images, args.size, args.repeats, device))
-    result.update(bench_sampler(args.maps, args.size, args.repeats, device))
+        result.update(base=args.base, arch=args.arch, images=args.images)
+        result.update(bench_step(args.base, args.arch, args.images, args.size, args.repeats, device))
+    result.update(bench_sampler(args.maps, args.size, args.repeats, device, arch=args.arch, images=args.images,
+                                backends=getattr(args, 'backends', None)))
     result.update(device=str(device), torch_threads=torch.get_num_threads(), repeats=args.repeats)
     for key, value in dict(measure='value', **result).items():
         print(f'{key:<28}{value:>14.4g}' if isinstance(value, float) else f'{key:<28}{value!s:>14}')

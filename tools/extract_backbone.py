@@ -1,4 +1,4 @@
-"""Extracts the backbone of a GraSS or SimCLR checkpoint for mmseg fine-tuning.
+"""Extracts the backbone of a pretraining checkpoint (GraSS, SimCLR or a baseline) for mmseg fine-tuning.
 
 Example::
 
@@ -7,7 +7,8 @@ Example::
         --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/grass/backbone.pth
 
 The output holds only the backbone's tensors under un-prefixed keys (``conv1.weight``, ...), written
-atomically; it loads with ``torch.load(..., weights_only=True)``.
+atomically; it loads with ``torch.load(..., weights_only=True)``. Necks, heads, queues and momentum or target
+encoders (MoCo's ``encoder_k``, BYOL's ``target_net``, ...) are left out: the online backbone is the one kept.
 """
 import argparse
 import sys
@@ -27,7 +28,7 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
         argparse.Namespace: ``src``, ``dst``, ``prefix`` and ``verbose``.
     """
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('src', help='GraSS/SimCLR Runner checkpoint (.pth)')
+    parser.add_argument('src', help='pretraining Runner checkpoint (.pth)')
     parser.add_argument('dst', help='output file for the backbone state dict (.pth)')
     parser.add_argument('--prefix', default='backbone.', help='key prefix of the backbone in src')
     parser.add_argument('--verbose', action='store_true', help='list every kept key, not only groups')

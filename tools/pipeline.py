@@ -2,13 +2,13 @@
 
     python -m tools.pipeline --work-dir work_dirs/study                    # demo dataset, rendered once
     python -m tools.pipeline --data ../shared/data/dubai_aerial --work-dir work_dirs/dubai \\
-        --methods grass simclr random
+        --methods grass simclr mocov2 byol simsiam barlowtwins swav densecl random
 
-For every method: pretraining on the train split's images (GraSS or SimCLR, CPU-size ResNet-18 configs;
-``random`` skips it), backbone extraction, DeepLabV3+ fine-tuning on the train split, evaluation on the val
-split (mIoU and per-class IoU). Writes ``results.md``, ``results.json`` and ``results.png`` into the work dir,
-next to every stage's checkpoints and logs. Re-running skips every stage whose output exists, and an
-interrupted stage resumes from its latest checkpoint.
+For every method: pretraining on the train split's images (the method's CPU-size ResNet-18 config from the
+method table, tools/harness/methods.py; ``random`` skips it), backbone extraction, DeepLabV3+ fine-tuning on
+the train split, evaluation on the val split (mIoU and per-class IoU). Writes ``results.md``, ``results.json``
+and ``results.png`` into the work dir, next to every stage's checkpoints and logs. Re-running skips every stage
+whose output exists, and an interrupted stage resumes from its latest checkpoint.
 """
 import argparse
 import sys
@@ -17,13 +17,10 @@ from typing import List
 
 from mmengine.config import DictAction
 
+from tools.harness.methods import METHODS, methods_help, pretrain_configs
 from tools.harness.pipeline import StudyPipeline
 
 REPO = Path(__file__).resolve().parents[1]
-PRETRAIN_CONFIGS = {
-    'grass': REPO / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py',
-    'simclr': REPO / 'configs' / 'simclr' / 'simclr_resnet18_cpu_rsi-folder.py',
-}
 FINETUNE_CONFIGS = {
     'frozen': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' /
     'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py',
@@ -49,9 +46,12 @@ def shared_parser(doc: str, pretrain_iters: int, work_dir_help: str) -> argparse
     parser.add_argument('--data', help='dataset folder (images/, masks/, splits/{train,val}.txt, meta.json); '
                         'default: the demo dataset, rendered into WORK_DIR/data/demo')
     parser.add_argument('--work-dir', required=True, help=work_dir_help)
-    parser.add_argument('--methods', nargs='+', default=['grass', 'simclr', 'random'],
-                        choices=[*PRETRAIN_CONFIGS, 'random'], help='methods to compare')
+    parser.add_argument('--methods', nargs='+', default=['grass', 'simclr', 'random'], choices=list(METHODS),
+                        metavar='METHOD', help=f'methods to compare, any of: {methods_help()}')
     parser.add_argument('--pretrain-iters', type=int, default=pretrain_iters, help='pretraining iterations')
+    parser.add_argument('--view-size', type=int, default=None,
+                        help='side of the pretraining views in px (the other views of a method keep their ratio '
+                        'to it, e.g. SwAV\'s small crops); default: each config\'s own (96 for the CPU configs)')
     parser.add_argument('--finetune-iters', type=int, default=200, help='fine-tuning iterations')
     parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
                         help='DeepLabV3+ with a frozen backbone (the GraSS protocol), full fine-tuning, or a '
@@ -91,10 +91,10 @@ def main(argv: List[str] = None) -> int:
     args = parse_args(argv)
     try:
         pipeline = StudyPipeline(
-            args.work_dir, PRETRAIN_CONFIGS, FINETUNE_CONFIGS[args.finetune], args.data, args.methods,
-            finetune_mode=args.finetune,
-            pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters, seed=args.seed,
-            label_fraction=args.label_fraction, pretrain_options=args.pretrain_cfg_options,
+            args.work_dir, pretrain_configs(), FINETUNE_CONFIGS[args.finetune], args.data, args.methods,
+            finetune_mode=args.finetune, pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters,
+            seed=args.seed, label_fraction=args.label_fraction, view_size=args.view_size,
+            pretrain_options=args.pretrain_cfg_options,
             finetune_options=args.finetune_cfg_options)
         pipeline.run()
     except (FileNotFoundError, ValueError) as error:

@@ -9,6 +9,10 @@
 # wheel is cached outside the repository in $GRASS_MM_CACHE (default ~/.cache/grass_mm). A second run finds
 # a stamp and returns in seconds.
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then  # the header above, without the comment marks
+  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"
+  exit 0
+fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${GRASS_MM_VENV:-$ROOT/.venv}"

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 from typing import List, Sequence, Tuple
 
-from tools.harness.pipeline import RANDOM
+from tools.harness.methods import METHODS, RANDOM, pretrain_configs
 from tools.harness.seeded_study import Evaluation, SeededStudy
-from tools.pipeline import FINETUNE_CONFIGS, PRETRAIN_CONFIGS, shared_parser
+from tools.pipeline import FINETUNE_CONFIGS, shared_parser
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
@@ -34,15 +34,15 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     """
     parser = shared_parser(__doc__, pretrain_iters=300, work_dir_help='output folder (per-seed runs and the results)')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of the --methods')
-    parser.add_argument('--extra-methods', nargs='*', default=[], choices=[*PRETRAIN_CONFIGS, RANDOM],
-                        help='more methods, run with --extra-seeds')
+    parser.add_argument('--extra-methods', nargs='*', default=[], choices=list(METHODS), metavar='METHOD',
+                        help='more methods (same names as --methods), run with --extra-seeds')
     parser.add_argument('--extra-seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of the --extra-methods')
     parser.add_argument('--evaluations', nargs='+', choices=sorted(FINETUNE_CONFIGS), default=None,
                         help='how every backbone is scored (default: the --finetune one)')
     parser.add_argument('--probe-iters', type=int, default=300, help='iterations of the linear probe evaluation')
     parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[],
                         help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
-    parser.add_argument('--view-size', type=int, default=112, help='pretraining view side (px), every method')
+    parser.set_defaults(view_size=112)
     parser.add_argument('--output-stride', type=int, choices=[16, 32], default=16,
                         help='pretraining backbone output stride (16: last stage dilated, 7 x 7 maps at 112 px)')
     parser.add_argument('--crop', type=int, default=256, help='fine-tuning crop side (px)')
@@ -109,7 +109,7 @@ def main(argv: List[str] = None) -> int:
                                     args.finetune_iters, options) for name in args.evaluations or [args.finetune]}
     try:
         study = SeededStudy(
-            args.work_dir, PRETRAIN_CONFIGS, evaluations, seeds, args.data, pairs=default_pairs(list(seeds)),
+            args.work_dir, pretrain_configs(), evaluations, seeds, args.data, pairs=default_pairs(list(seeds)),
             ablation_ratios=args.ablation_ratios, pretrain_iters=args.pretrain_iters,
             pretrain_options=args.pretrain_cfg_options, view_size=args.view_size, output_stride=args.output_stride)
         study.run()

@@ -3,9 +3,10 @@
 # here because the dataset bases set it too and mmengine refuses a key defined by two bases.
 default_scope = 'mmseg'
 
-# Raises before the first step when the pretrained backbone does not fit the model key for key
-# (mmengine's Pretrained init only logs mismatches, e.g. a 7x7-stem checkpoint in ResNetV1c).
-custom_hooks = [dict(type='PretrainedKeysCheckHook')]
+# Raise before the first step when the pretrained backbone does not fit the model key for key (mmengine's
+# Pretrained init only logs mismatches, e.g. a 7x7-stem checkpoint in ResNetV1c), and before training,
+# validation or testing when the heads' num_classes differ from the dataset's classes (meta.json).
+custom_hooks = [dict(type='PretrainedKeysCheckHook'), dict(type='NumClassesCheckHook')]
 
 env_cfg = dict(
     cudnn_benchmark=True,

@@ -1,8 +1,9 @@
 # GraSS at CPU size on a folder of real RSI images (minutes on 2 cores; crosses the ID -> GS switch).
 # ResNet-18, 96 px views cut from random 256 px windows, batch 8 images (16 views), 60 iterations of which
-# the first 20 are the ID warm-up. Point it at your images:
-#   python tools/train.py configs/grass/grass_resnet18_cpu_rsi-folder.py \
-#       --cfg-options train_dataloader.dataset.data_root=../shared/data/dubai_aerial/images
+# the first third (20) is the ID warm-up. Change train_cfg.max_iters alone: the lr warm-up (10 %), the cosine
+# (to the last iteration) and the ID warm-up (a third) follow it. Point it at your images:
+#   python tools/train.py configs/grass/grass_resnet18_cpu_rsi-folder.py --data-root ../shared/data/dubai_aerial/images
+# (the paper-size template for your own tiles: grass_resnet50_1xb256-coslr-350e_rsi-folder.py)
 _base_ = [
     '../_base_/models/grass_resnet50.py',
     '../_base_/datasets/rsi_folder_pretrain.py',
@@ -37,14 +38,16 @@ train_dataloader = dict(
     persistent_workers=True,
     dataset=dict(data_root='data/demo/images', pipeline=train_pipeline))
 
-# LARS as in the paper, lr scaled linearly from 4.8 @ 256 images to 8 images; iteration-based schedule.
+# LARS as in the paper, lr scaled linearly from 4.8 @ 256 images to 8 images (auto_scale_lr: the batch this lr
+# is for); iteration-based schedule, bounds as fractions of max_iters (grass_mm.utils.schedule.fit_schedule).
 optim_wrapper = dict(optimizer=dict(lr=0.15))
+auto_scale_lr = dict(base_batch_size=8)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0, end=6),
-    dict(type='CosineAnnealingLR', T_max=54, by_epoch=False, begin=6, end=60),
+    dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0, end_ratio=0.1),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin_ratio=0.1),
 ]
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=60)
-custom_hooks = [dict(type='GraSSHook', warmup_iters=20)]
+custom_hooks = [dict(type='GraSSHook', warmup_ratio=1 / 3)]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20, max_keep_ckpts=3))

@@ -3,6 +3,7 @@
 Loading relies on the allow-list that ``import grass_mm`` installs (:mod:`grass_mm.checkpoint.compat`).
 """
 import hashlib
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +25,32 @@ def load_checkpoint_dict(path: PathLike) -> dict:
 
     Raises:
         FileNotFoundError: If ``path`` is not a file.
-        ValueError: If the file does not hold a dict.
+        ValueError: If torch cannot load the file (not a checkpoint, truncated, or holding objects outside
+            the weights-only allow-list) or it does not hold a dict.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f'checkpoint not found: {path}')
-    checkpoint = torch.load(path, map_location='cpu', weights_only=True)
+    try:
+        checkpoint = torch.load(path, map_location='cpu', weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as error:
+        raise ValueError(f'{path} is not a readable PyTorch checkpoint (torch.load with weights_only=True '
+                         f'failed: {_torch_reason(error)}); expected a .pth file saved by mmengine\'s Runner or '
+                         'torch.save') from error
     if not isinstance(checkpoint, dict):
         raise ValueError(f'{path}: expected a checkpoint dict (a state dict or a Runner checkpoint with '
                          f"'state_dict'), got {type(checkpoint).__name__}")
     return checkpoint
+
+
+def _torch_reason(error: Exception) -> str:
+    """The informative line of a ``torch.load`` error (the weights-only unpickler's, when there is one)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    marker = next((i for i, line in enumerate(lines) if 'WeightsUnpickler error' in line), None)
+    if marker is not None:
+        detail = [lines[marker].split('WeightsUnpickler error:', 1)[-1].strip(), *lines[marker + 1:marker + 2]]
+        return ' '.join(part for part in detail if part)
+    return lines[0] if lines else type(error).__name__
 
 
 def save_atomically(obj: Any, path: PathLike) -> Path:

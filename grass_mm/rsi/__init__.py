@@ -1,6 +1,8 @@
 """Remote-sensing files, shared by the pretraining and segmentation sides (no registry, no mmseg)."""
-from .layout import IMAGE_EXTENSIONS, find_image, image_candidates, is_image_file, read_meta, read_split
-from .reader import read_window
+from .corrupt_file_policy import CorruptFilePolicy
+from .layout import IMAGE_EXTENSIONS, find_image, image_candidates, is_image_file, list_images, read_meta, read_split
+from .raster_rule import RasterRule, RulePixels
+from .reader import RasterFile, UnreadableRasterError
 
-__all__ = ['IMAGE_EXTENSIONS', 'find_image', 'image_candidates', 'is_image_file', 'read_meta', 'read_split',
-           'read_window']
+__all__ = ['CorruptFilePolicy', 'IMAGE_EXTENSIONS', 'find_image', 'image_candidates', 'is_image_file', 'list_images',
+           'read_meta', 'read_split', 'RasterRule', 'RulePixels', 'RasterFile', 'UnreadableRasterError']

@@ -11,12 +11,14 @@ data all use it::
                                 (palette optional; ignore_index defaults to 255)
 """
 import json
+import os
 from pathlib import Path
-from typing import List, Optional, Sequence, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 PathLike = Union[str, Path]
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
+# Rasters grass_mm reads (grass_mm.rsi.reader): PNG, JPEG, GeoTIFF (COG, BigTIFF), JPEG2000, GDAL VRT.
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.tif', '.tiff', '.jp2', '.vrt')
 IMAGE_DIR, MASK_DIR, SPLIT_DIR, META_FILE = 'images', 'masks', 'splits', 'meta.json'
 MASK_SUFFIX = '.png'
 DEFAULT_IGNORE_INDEX = 255
@@ -33,6 +35,26 @@ def is_image_file(path: PathLike) -> bool:
         bool: Whether it names an image grass_mm reads.
     """
     return Path(path).suffix.lower() in IMAGE_EXTENSIONS
+
+
+def list_images(root: PathLike) -> Tuple[List[str], List[str]]:
+    """Walks a folder tree (following symlinks) for images, skipping hidden files and folders.
+
+    Args:
+        root (str | Path): The folder.
+
+    Returns:
+        tuple[list[str], list[str]]: The image paths and the other files' paths, relative to ``root`` with
+        '/' separators, each sorted (the same list on every machine).
+    """
+    images, others = [], []
+    for folder, subfolders, files in os.walk(root, followlinks=True):
+        subfolders[:] = [name for name in subfolders if not name.startswith('.')]
+        for name in files:
+            if not name.startswith('.'):
+                rel = (Path(folder) / name).relative_to(root).as_posix()
+                (images if is_image_file(name) else others).append(rel)
+    return sorted(images), sorted(others)
 
 
 def image_candidates(folder: PathLike, stem: str, extensions: Sequence[str] = IMAGE_EXTENSIONS) -> List[Path]:

@@ -1,13 +1,11 @@
 """Clear errors for config mistakes that mmengine would ignore or report without the key's name."""
 import difflib
-import inspect
 import math
 from typing import Any, Callable, Dict, Iterable, Tuple
 
 from mmengine.config import Config
 
-# Top-level keys read by the Runner or the train tool besides the Runner's own arguments.
-EXTRA_TOP_LEVEL_KEYS = ('model_wrapper_cfg', 'runner_type', 'custom_imports', 'compile', 'strategy')
+from .config_settings import nested_uses, runner_keys
 
 
 def _int(value: Any) -> bool:
@@ -35,38 +33,41 @@ TYPED_KEYS: Tuple[Tuple[str, Callable[[Any], bool], str], ...] = (
 )
 
 
-def runner_keys() -> Tuple[str, ...]:
-    """Returns the top-level config keys that mmengine's Runner (or the train tool) reads.
-
-    Returns:
-        tuple[str]: The Runner's constructor arguments plus :data:`EXTRA_TOP_LEVEL_KEYS`.
-    """
-    from mmengine.runner import Runner  # imported here: `import grass_mm.utils` stays light
-    params = inspect.signature(Runner.__init__).parameters
-    return tuple(name for name in params if name != 'self') + EXTRA_TOP_LEVEL_KEYS
-
-
 def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
-    """Rejects ``--cfg-options`` whose top-level key is neither in the config nor read by the Runner.
+    """Rejects ``--cfg-options`` whose top-level key the Runner never reads.
 
-    mmengine merges such keys silently and the Runner never reads them, so a typo such as
-    ``trian_cfg.max_iters=10`` would otherwise train with the config's value.
+    mmengine merges such keys silently: a typo such as ``trian_cfg.max_iters=10`` would train with the
+    config's value, and so would a variable of the config file such as ``data_root=...`` or
+    ``crop_size=...``, which its dicts read only while the file loads.
 
     Args:
         cfg (Config): The config before the options are merged.
         options (dict): The parsed ``--cfg-options`` (dotted keys to values).
 
     Raises:
-        KeyError: Naming the option, the unknown key and the closest known keys.
+        KeyError: Naming the option and, for a file variable, the nested keys to set instead; for an
+            unknown key, the closest known keys.
     """
-    known = set(cfg.keys()) | set(runner_keys())
+    read = set(runner_keys())
+    if 'data_preprocessor' in (cfg.get('model') or {}):
+        read.discard('data_preprocessor')  # the Runner uses the top-level one only for a model without one
     for option in options:
         top = option.split('.')[0]
-        if top not in known:
-            close = difflib.get_close_matches(top, sorted(known), n=3)
-            hint = f'; did you mean {" or ".join(repr(c) for c in close)}?' if close else ''
-            raise KeyError(f'--cfg-options {option}: unknown config key {top!r}: it is not in '
-                           f'{cfg.filename} and the Runner does not read it{hint}')
+        if top in read:
+            continue
+        if top in cfg:
+            uses = [path for path, _ in nested_uses(cfg, top)]
+            where = f'set the keys that use it instead: {", ".join(uses)}' if uses else \
+                'no nested key has that name: set the key where the file uses its value'
+            hint = ' (tools/train.py and tools/test.py: --data-root sets every dataset\'s data_root)' \
+                if top == 'data_root' else ''
+            raise KeyError(f'--cfg-options {option}: {top!r} is a variable of {cfg.filename}, used only while '
+                           f'that file loads; the Runner never reads it, so changing it here changes nothing. '
+                           f'{where[0].upper()}{where[1:]}{hint}')
+        close = difflib.get_close_matches(top, sorted(read | set(cfg.keys())), n=3)
+        hint = f'; did you mean {" or ".join(repr(c) for c in close)}?' if close else ''
+        raise KeyError(f'--cfg-options {option}: unknown config key {top!r}: it is not in '
+                       f'{cfg.filename} and the Runner does not read it{hint}')
 
 
 def _lookup(cfg: Config, dotted: str) -> Iterable[Any]:

@@ -47,16 +47,17 @@ class PhaseRecorderHook(Hook):
 @pytest.fixture
 def make_runner(grass_cfg) -> Callable[..., Runner]:
     """Factory of a GraSS Runner: ``make_runner(work_dir, hook, by_epoch=False, max_count=6, resume_from=None,
-    ckpt_interval=2)``; ``hook`` is one hook config or a list, ``PhaseRecorderHook`` runs after them."""
+    ckpt_interval=2, model=None)``; ``hook`` is one hook config or a list, ``PhaseRecorderHook`` runs after
+    them; ``model`` replaces the tiny GraSS model config."""
     return lambda *args, **kwargs: _make_runner(grass_cfg, *args, **kwargs)
 
 
 def _make_runner(grass_cfg, work_dir, hook, by_epoch: bool = False, max_count: int = 6, resume_from=None,
-                 ckpt_interval: int = 2) -> Runner:
+                 ckpt_interval: int = 2, model: dict = None) -> Runner:
     loop = dict(type='EpochBasedTrainLoop', max_epochs=max_count) if by_epoch else \
         dict(type='IterBasedTrainLoop', max_iters=max_count)
     return Runner(
-        model=grass_cfg(),
+        model=model or grass_cfg(),
         work_dir=str(work_dir),
         experiment_name=f'exp_{id(hook)}_{work_dir.name}_{resume_from is not None}',
         train_dataloader=dict(

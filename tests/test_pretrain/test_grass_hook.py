@@ -55,3 +55,23 @@ def test_hook_rejects_bad_warmup(tmp_path, make_runner):
     with pytest.raises(ValueError, match=r'longer than the schedule \(6 iters\)'):
         runner.train()
     MMLogger.get_current_instance().setLevel(logging.WARNING)
+
+
+@pytest.mark.parametrize('base', ['mocov2', 'byol'])
+def test_plugin_models_switch_and_resume_exactly(tmp_path, base, make_runner, recorded_phases, plugin_cfg):
+    """GraSSHook drives the plug-in models through the same ``set_phase()``; resuming before or after the
+    switch ends in the same state (weights, momentum encoder, MoCo's queue and pointer)."""
+    hook, model = dict(type='GraSSHook', warmup_iters=3), plugin_cfg(base)
+    full = make_runner(tmp_path / 'full', hook, model=model)
+    full.train()
+    assert recorded_phases(full) == ['id'] * 3 + ['gs'] * 3
+    assert full.message_hub.log_scalars['train/gs_phase'].current() == 1
+    expected = get_ori_model(full.model).state_dict()
+    for resume_iter in (2, 4):
+        resumed = make_runner(tmp_path / f'resumed{resume_iter}', hook, model=model,
+                              resume_from=str(tmp_path / 'full' / f'iter_{resume_iter}.pth'))
+        resumed.train()
+        assert recorded_phases(resumed) == (['id'] * 3 + ['gs'] * 3)[resume_iter:]
+        got = get_ori_model(resumed.model).state_dict()
+        for key, value in expected.items():
+            torch.testing.assert_close(got[key], value, msg=f'{base}: {key} differs after resume from {resume_iter}')

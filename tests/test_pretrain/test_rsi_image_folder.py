@@ -4,7 +4,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-import tifffile
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmpretrain.registry import DATASETS
@@ -21,12 +20,14 @@ def _png(path: Path, size=(40, 50), value=0) -> Path:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def folder(tmp_path: Path, write_raster) -> Path:
     root = tmp_path / 'tiles'
     _png(root / 'b.png')
     _png(root / 'a' / 'z.PNG')
     cv2.imwrite(str(root / 'a' / 'c.jpg'), np.zeros((30, 30, 3), np.uint8))
-    tifffile.imwrite(root / 'a' / 'd.tif', np.zeros((64, 64, 3), np.uint8), tile=(32, 32))
+    write_raster(root / 'a' / 'd.tif', np.zeros((64, 64, 3), np.uint8), tiled=True, blockxsize=32, blockysize=32)
+    for sidecar in ('d.tif.msk', 'd.tif.aux.xml', 'd.tif.ovr'):  # GDAL's side files are not images
+        (root / 'a' / sidecar).write_bytes(b'side file')
     (root / 'notes.txt').write_text('not an image')
     (root / 'b.tfw').write_text('0.05\n0\n0\n-0.05\n0\n0\n')
     _png(root / '.hidden' / 'x.png')
@@ -44,6 +45,13 @@ def test_lists_images_recursively_sorted(folder):
     assert _rel(dataset, folder) == ['a/c.jpg', 'a/d.tif', 'a/z.PNG', 'b.png']
     again = RSIImageFolder(data_root=str(folder.parent), data_prefix='tiles')
     assert _rel(again, folder) == _rel(dataset, folder)
+
+
+def test_jpeg2000_and_vrt_are_listed(folder):
+    (folder / 'e.jp2').write_bytes(b'listed by extension')
+    (folder / 'mosaic.VRT').write_text('<VRTDataset/>')
+    dataset = RSIImageFolder(data_root=str(folder))
+    assert _rel(dataset, folder) == ['a/c.jpg', 'a/d.tif', 'a/z.PNG', 'b.png', 'e.jp2', 'mosaic.VRT']
 
 
 def test_samples_per_image_repeats_each_image(folder):

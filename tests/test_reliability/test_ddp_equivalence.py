@@ -8,7 +8,6 @@ gradients or the gradient convention of :class:`AllGatherWithGrad` (which must m
 equal the single-process gradient of the global batch).
 """
 import os
-import socket
 import subprocess
 import sys
 
@@ -76,14 +75,8 @@ def ddp_worker(rank: int, port: int, model_cfg: dict, init: dict, out_path: str)
         dist.destroy_process_group()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory, grass_cfg) -> tuple:
+def runs(tmp_path_factory, grass_cfg, free_port) -> tuple:
     """The single-process reference and the WORLD-process DDP results, from the same initial weights."""
     torch.manual_seed(0)
     model_cfg = gn_grass_cfg(grass_cfg)
@@ -124,7 +117,7 @@ def test_ddp_step_equals_single_process_global_batch(runs, phase):
 
 
 def test_torchrun_two_cpu_processes_train_and_checkpoint(tiny_folder, tmp_path, repo_root, grass_cpu_config,
-                                                         small_options):
+                                                         small_options, free_port):
     """``tools/train.py --launcher pytorch`` under torchrun with 2 gloo processes on the CPU."""
     work = tmp_path / 'work'
     options = small_options(tiny_folder, max_iters=3, warmup=1)

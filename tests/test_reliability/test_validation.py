@@ -1,4 +1,6 @@
 """Bad options and configs fail early with a message naming the key and the allowed range."""
+from pathlib import Path
+
 import pytest
 from mmengine.config import Config
 from mmpretrain.registry import HOOKS, MODELS
@@ -7,6 +9,9 @@ import grass_mm.pretrain.hooks  # noqa: F401
 import grass_mm.pretrain.models  # noqa: F401
 from grass_mm.utils.config_check import check_cfg_options, check_config_types
 from tools import train as train_tool
+
+SEG_CPU = Path(__file__).resolve().parents[2] / 'configs' / 'benchmarks' / 'deeplabv3plus' / \
+    'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py'
 
 
 @pytest.mark.parametrize('value', [0, -0.5, 1.5, 'half', True, None])
@@ -54,9 +59,16 @@ def test_hook_option_ranges(kwargs, message):
 def test_config_checks_without_a_runner(grass_cpu_config):
     cfg = Config.fromfile(str(grass_cpu_config))
     check_config_types(cfg)  # the shipped config passes
-    check_cfg_options(cfg, {'train_cfg.max_iters': 3, 'model_wrapper_cfg.type': 'X', 'view_size': 64})
+    check_cfg_options(cfg, {'train_cfg.max_iters': 3, 'model_wrapper_cfg.type': 'X'})
     with pytest.raises(KeyError, match=r"unknown config key 'trian_cfg'.*did you mean 'train_cfg'"):
         check_cfg_options(cfg, {'trian_cfg.max_iters': 3})
+    # variables of the config file are read only while it loads: changing them would change nothing
+    with pytest.raises(KeyError, match=r"'view_size' is a variable of .*No nested key has that name"):
+        check_cfg_options(cfg, {'view_size': 64})
+    with pytest.raises(KeyError, match=r"'window_size' is a variable .*train_dataloader.dataset.pipeline.0.window"):
+        check_cfg_options(cfg, {'window_size': 64})
+    with pytest.raises(KeyError, match=r"'data_preprocessor' is a variable .*model.data_preprocessor"):
+        check_cfg_options(Config.fromfile(str(SEG_CPU)), {'data_preprocessor.mean': [0, 0, 0]})
     cfg.merge_from_dict({'randomness.seed': '0'})
     with pytest.raises(ValueError, match=r"'randomness.seed' must be an int or None, got '0' \(str\)"):
         check_config_types(cfg)

@@ -56,6 +56,27 @@ def save_runner_like_checkpoint(kind: str, path: Path, seed: int = 0) -> dict:
     return state
 
 
+def build_segmentor(seg_cfg: Config, checkpoint, **backbone) -> torch.nn.Module:
+    """Builds and initialises the CPU DeepLabV3+ with its backbone's init_cfg pointing at ``checkpoint``.
+
+    Args:
+        seg_cfg (Config): The fine-tuning config.
+        checkpoint (str | Path): The pretrained checkpoint.
+        **backbone: Backbone config overrides; ``init=dict(...)`` adds keys to the backbone's ``init_cfg``.
+
+    Returns:
+        torch.nn.Module: The segmentor after ``init_weights()``.
+    """
+    from mmseg.registry import MODELS
+    cfg = seg_cfg.model.copy()
+    cfg.backbone.init_cfg = dict(type='Pretrained', checkpoint=str(checkpoint), **backbone.pop('init', {}))
+    cfg.backbone.update(backbone)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(cfg)
+    model.init_weights()
+    return model
+
+
 @pytest.fixture(params=['simclr', 'grass'])
 def pretrain_checkpoint(request, tmp_path):
     """``(kind, path, state_dict)`` of a SimCLR or GraSS ResNet-18 Runner checkpoint."""

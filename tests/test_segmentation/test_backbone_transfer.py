@@ -11,20 +11,9 @@ from grass_mm.checkpoint import extract_backbone
 from grass_mm.segmentation.hooks import PretrainedKeysCheckHook
 from tools import extract_backbone as extract_backbone_tool
 
-from .conftest import save_runner_like_checkpoint
+from .conftest import build_segmentor, save_runner_like_checkpoint
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def build_segmentor(seg_cfg, checkpoint, **backbone):
-    """Builds and initialises the CPU DeepLabV3+ with its backbone's init_cfg pointing at ``checkpoint``."""
-    cfg = seg_cfg.model.copy()
-    cfg.backbone.init_cfg = dict(type='Pretrained', checkpoint=str(checkpoint), **backbone.pop('init', {}))
-    cfg.backbone.update(backbone)
-    with DefaultScope.overwrite_default_scope('mmseg'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model
 
 
 def test_extracted_backbone_loads_exactly(pretrain_checkpoint, seg_cfg, tmp_path):
@@ -94,6 +83,15 @@ def test_extract_refuses_checkpoint_without_backbone(tmp_path, capsys):
     assert f'{path}: no backbone weights' in capsys.readouterr().err
     assert extract_backbone_tool.main([str(tmp_path / 'missing.pth'), str(tmp_path / 'o.pth')]) == 1
     assert 'checkpoint not found' in capsys.readouterr().err
+
+
+def test_extract_names_a_file_that_is_not_a_checkpoint(tmp_path, capsys):
+    path = tmp_path / 'notes.pth'
+    path.write_text('not a checkpoint')
+    assert extract_backbone_tool.main([str(path), str(tmp_path / 'out.pth')]) == 1
+    err = capsys.readouterr().err
+    assert f'{path} is not a readable PyTorch checkpoint' in err and 'Traceback' not in err
+    assert not (tmp_path / 'out.pth').exists()
 
 
 def test_extract_cli_prints_kept_and_dropped(pretrain_checkpoint, tmp_path, capsys):

@@ -5,9 +5,12 @@ import pytest
 import yaml
 from mmengine.config import Config
 
+from grass_mm.utils.config_settings import check_settings
+from grass_mm.utils.schedule import fit_schedule
+
 REPO = Path(__file__).resolve().parents[2]
 BENCHMARKS = sorted((REPO / 'configs' / 'benchmarks' / 'deeplabv3plus').glob('*.py'))
-NUM_CLASSES = {'potsdam': 6, 'loveda-urban': 7, 'loveda-rural': 7, 'dubai': 6, 'rsi': 6}
+NUM_CLASSES = {'potsdam': 6, 'potsdam-rgbir': 6, 'loveda-urban': 7, 'loveda-rural': 7, 'dubai': 6, 'rsi': 6}
 
 
 @pytest.mark.parametrize('path', BENCHMARKS, ids=[p.stem for p in BENCHMARKS])
@@ -28,14 +31,22 @@ def test_benchmark_config(path):
     assert [t.crop_size for t in inner.pipeline if t.type == 'RandomCrop'] == [(crop, crop)]
     assert cfg.model.data_preprocessor.size == (crop, crop)
     iters = {'80k': 80000, '1.3k': 1300, '200it': 200}[next(k for k in ('80k', '1.3k', '200it') if k in name)]
-    assert cfg.train_cfg.max_iters == cfg.param_scheduler[0].end == iters
+    assert cfg.train_cfg.max_iters == iters and 'end' not in cfg.param_scheduler[0]  # PolyLR ends with training
+    check_settings(cfg)  # top-level data_root / num_classes / crop_size agree with the keys that read them
+    fit_schedule(cfg)
     assert train.batch_size == int(name.split('xb')[1].split('-')[0])
     fraction = 0.01 if 'labels1pct' in name else 0.1 if 'labels10pct' in name else 1.0
     assert train.dataset.type == 'LabelFractionDataset' and train.dataset.fraction == fraction
     assert 'grass_mm.segmentation' in cfg.custom_imports.imports
-    assert {h.type for h in cfg.custom_hooks} == {'PretrainedKeysCheckHook'}
+    assert {h.type for h in cfg.custom_hooks} == {'PretrainedKeysCheckHook', 'NumClassesCheckHook'}
     assert cfg.val_evaluator.type == 'PerClassIoUMetric'
     assert ('SyncBN' if '_r50b-' in name else 'BN') == backbone.norm_cfg.type == cfg.model.decode_head.norm_cfg.type
+    # the stem takes the loader's bands; N bands come in listed order, three in BGR order
+    preprocessor, loader = cfg.model.data_preprocessor, inner.pipeline[0]
+    bands = loader.bands or (0, 1, 2)
+    assert loader.type == cfg.val_dataloader.dataset.pipeline[0].type == 'LoadRSIImage'
+    assert backbone.get('in_channels', 3) == len(bands) == len(preprocessor.mean) == len(preprocessor.std)
+    assert preprocessor.bgr_to_rgb == (len(bands) == 3)
 
 
 def test_metafile_points_at_existing_configs_and_invents_no_results():

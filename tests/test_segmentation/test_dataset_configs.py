@@ -35,7 +35,8 @@ def test_pretrain_bases(name, tmp_path):
     cfg = Config.fromfile(BASES / f'{name}.py')
     dataset_cfg = cfg.train_dataloader.dataset.to_dict()
     assert cfg.custom_imports.imports == ['grass_mm.pretrain']
-    assert dataset_cfg['type'] == 'RSIImageFolder' and cfg.data_preprocessor.to_rgb
+    assert dataset_cfg['type'] == 'RSIImageFolder'
+    assert 'data_preprocessor' not in cfg  # normalisation is the model's; a top-level one here would be dead
     prefix = dataset_cfg.get('data_prefix', '')
     _png(tmp_path / prefix / 'x.png', np.zeros((600, 700, 3), np.uint8))
     if dataset_cfg.get('ann_file'):
@@ -83,3 +84,48 @@ def test_seg_bases(name, tmp_path):
     labels = sample['data_samples'].gt_sem_seg.data
     assert int(labels[labels != 255].max()) < len(train.metainfo['classes'])
     assert val[0]['data_samples'].gt_sem_seg.data.shape[1:] == (96, 96)
+
+
+RULE_KEYS = ('bands', 'value_range', 'percentiles', 'nodata')
+
+
+def _loaders(cfg: Config) -> list:
+    """The loader entries (LoadRSIWindow / LoadRSIImage) of a config's train and val pipelines."""
+    datasets = [cfg.train_dataloader.dataset, cfg.get('val_dataloader', {}).get('dataset', {})]
+    datasets = [d.get('dataset', d) for d in datasets]
+    return [t for d in datasets for t in d.get('pipeline', []) if t.type in ('LoadRSIWindow', 'LoadRSIImage')]
+
+
+@pytest.mark.parametrize('path', sorted(BASES.glob('*.py')), ids=lambda p: p.stem)
+def test_every_loader_entry_uses_the_config_raster_rule(path):
+    cfg = Config.fromfile(path)
+    loaders = _loaders(cfg)
+    assert loaders, f'{path.name}: no LoadRSIWindow/LoadRSIImage entry'
+    for loader in loaders:
+        assert {key: loader.get(key) for key in RULE_KEYS} == {key: cfg.raster[key] for key in RULE_KEYS}
+
+
+def test_four_band_potsdam_pair_shares_the_rule_and_yields_four_channels(tmp_path, write_raster):
+    from mmpretrain.registry import DATASETS as PRETRAIN_DATASETS
+    from mmseg.registry import DATASETS as SEG_DATASETS
+    pretrain, seg = (Config.fromfile(BASES / f'potsdam_rgbir_{kind}.py') for kind in ('pretrain', 'seg'))
+    assert pretrain.raster == seg.raster and pretrain.raster.bands == (0, 1, 2, 3)
+    assert pretrain.band_mean == seg.band_mean and pretrain.band_std == seg.band_std
+    assert pretrain.data_preprocessor.to_rgb is False and len(pretrain.data_preprocessor.mean) == 4
+    rng = np.random.default_rng(0)
+    write_raster(tmp_path / 'tiles' / 'train' / 't.tif', rng.integers(0, 255, (600, 700, 4), np.uint8),
+                 photometric='MINISBLACK', tiled=True, blockxsize=256, blockysize=256)
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        dataset = PRETRAIN_DATASETS.build(dict(pretrain.train_dataloader.dataset.to_dict(), data_root=str(tmp_path)))
+    np.random.seed(0)
+    assert [tuple(v.shape) for v in dataset[0]['inputs']] == [(4, 224, 224)] * 2
+    for split in ('train', 'val'):
+        for name in ('a', 'b'):
+            write_raster(tmp_path / 'img_dir' / split / f'{name}.tif', rng.integers(0, 255, (96, 96, 4), np.uint8))
+            _png(tmp_path / 'ann_dir' / split / f'{name}.png', rng.integers(0, 7, (96, 96), np.uint8))
+    train_cfg = seg.train_dataloader.dataset.to_dict()
+    train_cfg['dataset']['data_root'] = str(tmp_path)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        train = SEG_DATASETS.build(train_cfg)
+        val = SEG_DATASETS.build(dict(seg.val_dataloader.dataset.to_dict(), data_root=str(tmp_path)))
+    assert train[0]['inputs'].shape[0] == 4 and tuple(val[1]['inputs'].shape) == (4, 512, 512)

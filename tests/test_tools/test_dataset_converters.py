@@ -1,14 +1,16 @@
 """Converters on fixture archives in the official layouts: tree, names, label values, resume, bad input."""
-import io
 import zipfile
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-import tifffile
+import rasterio
+from rasterio.io import MemoryFile
 
 from tools.dataset_converters import potsdam, vaihingen
+
+pytestmark = pytest.mark.filterwarnings('ignore::rasterio.errors.NotGeoreferencedWarning')
 
 # The ISPRS legend (RGB), written out independently of the converter's table.
 LEGEND = {(255, 255, 255): 1, (0, 0, 255): 2, (0, 255, 255): 3, (0, 255, 0): 4, (255, 255, 0): 5,
@@ -16,10 +18,18 @@ LEGEND = {(255, 255, 255): 1, (0, 0, 255): 2, (0, 255, 255): 3, (0, 255, 0): 4, 
 H, W = 40, 64  # clip 32, stride 16: rows start 0, 8; columns 0, 16, 32 (mmseg's bug gives 0, 32)
 
 
-def _tif_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    tifffile.imwrite(buffer, array, photometric='rgb')
-    return buffer.getvalue()
+def _tif_bytes(array: np.ndarray, **options) -> bytes:
+    """A TIFF of ``(height, width, bands)``, written by GDAL as the ISPRS archives' tiles."""
+    with MemoryFile() as memory:
+        with memory.open(driver='GTiff', height=array.shape[0], width=array.shape[1], count=array.shape[2],
+                         dtype=array.dtype.name, **options) as dataset:
+            dataset.write(np.moveaxis(array, 2, 0))
+        return memory.read()
+
+
+def _read(path: Path) -> np.ndarray:
+    with rasterio.open(path) as dataset:
+        return np.moveaxis(dataset.read(), 0, 2)
 
 
 def _tile(seed: int):
@@ -68,9 +78,9 @@ def test_potsdam_tree_names_labels_and_pretraining_tiles(potsdam_zips, tmp_path,
     assert 'outside the ISPRS legend' in capsys.readouterr().out  # the (12, 34, 56) pixels
     assert sorted(p.stem for p in (out / 'tiles' / 'train').glob('*.tif')) == sorted(potsdam.SPLITS['train'])
     assert not (out / 'tiles' / 'val').exists()
-    with tifffile.TiffFile(out / 'tiles' / 'train' / '2_10.tif') as tif:
-        assert tif.pages.first.is_tiled
-        np.testing.assert_array_equal(tif.asarray(), tiles['2_10'][0])
+    with rasterio.open(out / 'tiles' / 'train' / '2_10.tif') as tile:
+        assert tile.profile['tiled'] and tile.block_shapes[0] == (256, 256)
+    np.testing.assert_array_equal(_read(out / 'tiles' / 'train' / '2_10.tif'), tiles['2_10'][0])
     assert {p.name: p.read_bytes() for p in zip_dir.glob('*.zip')} == before  # inputs untouched
 
 
@@ -124,24 +134,35 @@ def test_vaihingen_tree_ignores_other_folders_and_checks_sizes(tmp_path):
         vaihingen.main([str(tmp_path), '-o', str(out), '--clip-size', '32', '--stride', '16'])
 
 
-def test_potsdam_rgbir_keeps_all_bands_in_pretraining_tiles(tmp_path):
+def test_potsdam_rgbir_keeps_all_bands_in_tiles_and_optionally_in_patches(tmp_path):
     from grass_mm.pretrain.datasets import LoadRSIWindow
+    from grass_mm.segmentation.datasets import LoadRSIImage
     keys = potsdam.SPLITS['train'] + potsdam.SPLITS['val']
     rgbir = {k: np.random.default_rng(i).integers(0, 256, (H, W, 4), dtype=np.uint8)
              for i, k in enumerate(keys)}
-
-    def four_band_tif(array):
-        buffer = io.BytesIO()
-        tifffile.imwrite(buffer, array, photometric='minisblack', planarconfig='contig')
-        return buffer.getvalue()
-
-    _zip(tmp_path / '4_Ortho_RGBIR.zip', {f'4_Ortho_RGBIR/top_potsdam_{k}_RGBIR.tif': four_band_tif(a)
+    # written as GDAL writes 4-band 8-bit TIFFs by default (RGBA): the converter must keep IR as data
+    _zip(tmp_path / '4_Ortho_RGBIR.zip', {f'4_Ortho_RGBIR/top_potsdam_{k}_RGBIR.tif': _tif_bytes(a)
                                           for k, a in rgbir.items()})
     _zip(tmp_path / '5_Labels_all.zip', {f'top_potsdam_{k}_label.tif': _tif_bytes(_tile(0)[1]) for k in keys})
+    args = [str(tmp_path), '--image-zip', '4_Ortho_RGBIR.zip', '--label-zip', '5_Labels_all.zip', '--clip-size',
+            '32', '--stride', '32']
     out = tmp_path / 'out'
-    potsdam.main([str(tmp_path), '-o', str(out), '--image-zip', '4_Ortho_RGBIR.zip', '--label-zip',
-                  '5_Labels_all.zip', '--clip-size', '32', '--stride', '32'])
+    potsdam.main(args + ['-o', str(out)])
     patch = cv2.imread(str(out / 'img_dir' / 'train' / '6_7_0_0_32_32.png'), cv2.IMREAD_UNCHANGED)
-    np.testing.assert_array_equal(patch[..., ::-1], rgbir['6_7'][:32, :32, :3])  # patches: R, G, B
-    loaded = LoadRSIWindow(bands=(3, 0, 1))(dict(img_path=str(out / 'tiles' / 'train' / '6_7.tif')))
+    np.testing.assert_array_equal(patch[..., ::-1], rgbir['6_7'][:32, :32, :3])  # default patches: R, G, B
+    tile = out / 'tiles' / 'train' / '6_7.tif'
+    with rasterio.open(tile) as dataset:
+        assert [c.name for c in dataset.colorinterp] == ['gray', 'undefined', 'undefined', 'undefined']
+    np.testing.assert_array_equal(_read(tile), rgbir['6_7'])
+    loaded = LoadRSIWindow(bands=(3, 0, 1))(dict(img_path=str(tile)))
     np.testing.assert_array_equal(loaded['img'][..., ::-1], rgbir['6_7'][..., [3, 0, 1]])
+
+    four = tmp_path / 'four'
+    potsdam.main(args + ['-o', str(four), '--all-bands'])
+    names = sorted(p.name for p in (four / 'img_dir' / 'val').iterdir())
+    assert len(names) == 14 * 4 and all(name.endswith('.tif') for name in names)
+    assert sorted(p.stem for p in (four / 'ann_dir' / 'val').iterdir()) == [n[:-4] for n in names]
+    patch = four / 'img_dir' / 'val' / '5_13_32_0_64_32.tif'
+    np.testing.assert_array_equal(_read(patch), rgbir['5_13'][:32, 32:64])
+    loaded = LoadRSIImage(bands=(0, 1, 2, 3))(dict(img_path=str(patch)))
+    np.testing.assert_array_equal(loaded['img'], rgbir['5_13'][:32, 32:64])

@@ -8,23 +8,28 @@ what mmseg's ``PotsdamDataset``/``ISPRSDataset`` read with ``reduce_zero_label=T
     4 tree (0, 255, 0)                      5 car (255, 255, 0)      6 clutter/background (255, 0, 0)
 
 (mmseg's converters list the same colours in BGR order because ``mmcv.imread`` returns BGR; that is why
-their table looks swapped against the dataset palette. Here tiles are read with tifffile, in RGB.)
+their table looks swapped against the dataset palette. Here tiles are read with rasterio, in RGB.)
+
+Image patches are PNGs of the first three bands (what mmseg's converters write), or with ``all_bands``
+GeoTIFFs of every band (e.g. R, G, B, IR of Potsdam's ``4_Ortho_RGBIR``), read by ``LoadRSIImage``.
 
 Patch offsets honour the stride (mmseg's ``clip_big_image`` multiplies the grid by the clip size, so
 its stride is ignored): along an axis of length L the starts are 0, s, 2s, ... while start + clip <= L,
 plus a last start L - clip when the grid does not reach the edge. With stride == clip (the default)
 the patches are the ones mmseg's converter actually writes.
 """
-import io
+import argparse
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
 import cv2
 import numpy as np
-import tifffile
 from mmengine.utils import ProgressBar
+from rasterio.errors import NotGeoreferencedWarning, RasterioError
+from rasterio.io import MemoryFile
 
 from grass_mm.utils.atomic_write import atomic_write
 
@@ -106,13 +111,41 @@ def plan_jobs(dataset: str, splits: Dict[str, List[str]], image_zip: Path, image
 
 
 def read_tif(archive: zipfile.ZipFile, member: str) -> np.ndarray:
-    """Reads a TIFF member of an open zip into memory."""
-    return tifffile.imread(io.BytesIO(archive.read(member)))
+    """Reads a TIFF member of an open zip with rasterio; returns ``(height, width, bands)``, stored order."""
+    try:
+        with warnings.catch_warnings(), MemoryFile(archive.read(member)) as memory, memory.open() as dataset:
+            warnings.simplefilter('ignore', NotGeoreferencedWarning)
+            return np.moveaxis(dataset.read(), 0, 2)
+    except RasterioError as error:
+        raise ValueError(f'{archive.filename}:{member}: cannot read the TIFF ({error})') from error
+
+
+def write_geotiff(path: Path, image: np.ndarray, **options) -> None:
+    """Writes ``(height, width, bands)`` as a Deflate GeoTIFF, atomically; bands beyond three stay data.
+
+    Args:
+        path (Path): the output file.
+        image (np.ndarray): the pixels.
+        **options: more creation options (e.g. ``tiled=True, blockxsize=256, blockysize=256``).
+    """
+    profile = dict(driver='GTiff', height=image.shape[0], width=image.shape[1], count=image.shape[2],
+                   dtype=image.dtype.name, compress='deflate', interleave='pixel',
+                   # 4 bands of 8 bits would default to RGBA: the IR band of RGBIR would become alpha
+                   photometric='RGB' if image.shape[2] == 3 else 'MINISBLACK', **options)
+    with warnings.catch_warnings(), MemoryFile() as memory:
+        warnings.simplefilter('ignore', NotGeoreferencedWarning)
+        with memory.open(**profile) as dataset:
+            dataset.write(np.moveaxis(image, 2, 0))
+        with atomic_write(path) as file:
+            file.write(memory.read())
 
 
 def write_tile(out_dir: Path, split: str, key: str, image: np.ndarray, labels: np.ndarray, clip: int,
-               stride: int, pretrain_tile: bool) -> int:
-    """Writes the patches of one tile (and optionally the whole tile as a tiled GeoTIFF); returns a count."""
+               stride: int, pretrain_tile: bool, all_bands: bool = False) -> int:
+    """Writes the patches of one tile (and optionally the whole tile as a tiled GeoTIFF); returns a count.
+
+    Image patches are PNGs of the first three bands, or GeoTIFFs of all bands with ``all_bands``.
+    """
     img_dir, ann_dir = out_dir / 'img_dir' / split, out_dir / 'ann_dir' / split
     height, width = labels.shape
     bgr = np.ascontiguousarray(image[..., 2::-1])  # the first three bands, for OpenCV
@@ -120,20 +153,22 @@ def write_tile(out_dir: Path, split: str, key: str, image: np.ndarray, labels: n
     for y0 in patch_starts(height, clip, stride):
         for x0 in patch_starts(width, clip, stride):
             y1, x1 = min(y0 + clip, height), min(x0 + clip, width)
-            name = f'{key}_{x0}_{y0}_{x1}_{y1}.png'
-            cv2.imwrite(str(img_dir / name), bgr[y0:y1, x0:x1])
-            cv2.imwrite(str(ann_dir / name), labels[y0:y1, x0:x1])
+            name = f'{key}_{x0}_{y0}_{x1}_{y1}'
+            if all_bands:
+                write_geotiff(img_dir / f'{name}.tif', np.ascontiguousarray(image[y0:y1, x0:x1]))
+            else:
+                cv2.imwrite(str(img_dir / f'{name}.png'), bgr[y0:y1, x0:x1])
+            cv2.imwrite(str(ann_dir / f'{name}.png'), labels[y0:y1, x0:x1])
             count += 1
     if pretrain_tile:
         tile_dir = out_dir / 'tiles' / split
         tile_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_write(tile_dir / f'{key}.tif') as file:
-            tifffile.imwrite(file, image, tile=(256, 256), compression='zlib', planarconfig='contig',
-                             photometric='rgb' if image.shape[2] == 3 else 'minisblack')
+        write_geotiff(tile_dir / f'{key}.tif', image, tiled=True, blockxsize=256, blockysize=256)
     return count
 
 
-def convert_tiles(out_dir: Path, jobs: List[dict], clip: int, stride: int, pretrain_tiles: bool) -> None:
+def convert_tiles(out_dir: Path, jobs: List[dict], clip: int, stride: int, pretrain_tiles: bool,
+                  all_bands: bool = False) -> None:
     """Converts tiles, skipping those already finished (a marker in ``out_dir/.done`` per tile).
 
     Args:
@@ -143,6 +178,7 @@ def convert_tiles(out_dir: Path, jobs: List[dict], clip: int, stride: int, pretr
         clip (int): patch size.
         stride (int): patch stride.
         pretrain_tiles (bool): write ``tiles/<split>/<key>.tif`` of the jobs marked ``pretrain``.
+        all_bands (bool): image patches as GeoTIFFs of all bands instead of PNGs of three. Defaults to False.
     """
     done_dir = out_dir / '.done'
     for sub in ('img_dir/train', 'img_dir/val', 'ann_dir/train', 'ann_dir/val', '.done'):
@@ -163,7 +199,18 @@ def convert_tiles(out_dir: Path, jobs: List[dict], clip: int, stride: int, pretr
             raise ValueError(f"{job['image_zip']}:{job['image_member']} is {image.shape[:2]} but its label "
                              f'{label_source} is {label.shape}')
         count = write_tile(out_dir, job['split'], job['key'], image, label, clip, stride,
-                           pretrain_tiles and job['pretrain'])
+                           pretrain_tiles and job['pretrain'], all_bands)
         (done_dir / job['key']).write_text(f'{count} patches\n')
         progress.update()
     print(f'\ndone: {out_dir}')
+
+
+if __name__ == '__main__':
+    # a library module: its --help points at the converters that use it
+    argparse.ArgumentParser(
+        prog='python -m tools.dataset_converters.isprs_tiles',
+        description='Shared code of the ISPRS converters; nothing to run here. Convert with '
+        'python -m tools.dataset_converters.potsdam ZIP_DIR or python -m tools.dataset_converters.vaihingen '
+        'ZIP_DIR (see their --help).').parse_args()
+    raise SystemExit('isprs_tiles is shared code of the ISPRS converters: run python -m '
+                     'tools.dataset_converters.potsdam or tools.dataset_converters.vaihingen')

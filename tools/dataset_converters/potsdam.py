@@ -3,6 +3,7 @@
 Usage:
     python -m tools.dataset_converters.potsdam ZIP_DIR [-o data/potsdam] [--clip-size 512] [--stride 512]
         [--image-zip 2_Ortho_RGB.zip] [--label-zip 5_Labels_all_noBoundary.zip] [--no-pretrain-tiles]
+        [--all-bands]
 
 Reads ``ZIP_DIR/2_Ortho_RGB.zip`` (members ``top_potsdam_<i>_<j>_RGB.tif``; ``3_Ortho_IRRG.zip`` and
 ``4_Ortho_RGBIR.zip`` work too) and ``ZIP_DIR/5_Labels_all_noBoundary.zip`` (``top_potsdam_<i>_<j>_label
@@ -12,6 +13,10 @@ _noBoundary.tif``; ``5_Labels_all.zip`` works too, its black boundary becomes 0 
     OUT/ann_dir/{train,val}/<same name>.png                   raw labels 0..6 (0 = ignore)
     OUT/tiles/train/<i>_<j>.tif                               whole training tiles, tiled + Deflate,
                                                               all bands (unlabeled pretraining data)
+
+With ``--all-bands`` the image patches are ``.tif`` GeoTIFFs of every band: 4-band R, G, B, IR patches from
+``4_Ortho_RGBIR.zip`` for ``configs/_base_/datasets/potsdam_rgbir_seg.py`` (write them to their own folder,
+e.g. ``-o data/potsdam_rgbir``). Tiles are read with rasterio.
 
 The split is mmseg's (24 training tiles, 14 validation tiles). Nothing in ZIP_DIR is modified; a rerun
 skips tiles already finished.
@@ -49,6 +54,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--label-zip', default='5_Labels_all_noBoundary.zip',
                         choices=['5_Labels_all_noBoundary.zip', '5_Labels_all.zip'])
     parser.add_argument('--no-pretrain-tiles', action='store_true', help='do not write tiles/train')
+    parser.add_argument('--all-bands', action='store_true',
+                        help='image patches as GeoTIFFs of all bands (e.g. R, G, B, IR) instead of 3-band PNGs')
     return parser.parse_args(argv)
 
 
@@ -69,7 +76,8 @@ def main(argv=None) -> None:
                      lambda k: f'top_potsdam_{k}_{suffix}.tif', label_zip,
                      rf'(?:^|/)top_potsdam_(\d+_\d+)_label{label_tail}\.tif$',
                      lambda k: f'top_potsdam_{k}_label{label_tail}.tif')
-    convert_tiles(Path(args.out_dir), jobs, args.clip_size, args.stride, not args.no_pretrain_tiles)
+    convert_tiles(Path(args.out_dir), jobs, args.clip_size, args.stride, not args.no_pretrain_tiles,
+                  args.all_bands)
 
 
 if __name__ == '__main__':

@@ -8,11 +8,10 @@ from typing import Callable, Dict, Optional, Sequence
 from grass_mm.checkpoint import extract_backbone
 from grass_mm.utils.atomic_write import PathLike, write_text_atomically
 
+from .methods import RANDOM
 from .report import write_report
 from .stage_configs import evaluation_config, finetune_config, pretrain_config
 from .study_data import prepare_study_data
-
-RANDOM = 'random'
 
 
 class StudyPipeline:
@@ -47,8 +46,9 @@ class StudyPipeline:
             pretraining stage, applied last. Defaults to None.
         finetune_options (dict, optional): Config overrides of the fine-tuning and evaluation stages.
             Defaults to None.
-        view_size (int, optional): Pretraining view side for every method (see
-            :func:`~tools.harness.stage_configs.set_view_resolution`). Defaults to None (the configs' own).
+        view_size (int, optional): Side of the pretraining views of every method (the other views of a
+            method keep their ratios, :func:`~tools.harness.stage_configs.view_size_options`). Defaults to None
+            (each config's own).
         output_stride (int): Output stride of the pretraining backbone with ``view_size``: 32 or 16.
             Defaults to 32.
         report (bool): Write ``results.md/json/png`` when the run ends. Defaults to True.
@@ -92,7 +92,7 @@ class StudyPipeline:
             return results
         settings = dict(data=str(self.data), methods=self.methods, pretrain_iters=self.pretrain_iters,
                         finetune_iters=self.finetune_iters, finetune_config=str(self.finetune_cfg_path),
-                        label_fraction=self.label_fraction, seed=self.seed)
+                        label_fraction=self.label_fraction, view_size=self.view_size, seed=self.seed)
         for path in write_report(self.work_dir, results, classes, settings):
             self.log(f'==> wrote {path}')
         return results

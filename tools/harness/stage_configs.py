@@ -1,24 +1,26 @@
 """Stage configs of the end-to-end study (``tools/pipeline.py``): pretraining, fine-tuning, evaluation.
 
 Each function loads a repository config and overrides only what the study controls: data location,
-iteration count (schedules and warm-up scaled with it), seed, work dir and the backbone checkpoint.
+iteration count (the schedule and warm-up follow it), seed, work dir, the pretraining view size and the
+backbone checkpoint.
 """
 import copy
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 from mmengine.config import Config
 
 from grass_mm.rsi.layout import META_FILE, read_meta
 from grass_mm.utils.atomic_write import PathLike
+from grass_mm.utils.schedule import fit_schedule
 
 
 def scale_iterations(cfg: Config, iters: int) -> Config:
-    """Sets ``train_cfg.max_iters`` and scales the schedule with it, keeping its shape.
+    """Sets ``train_cfg.max_iters`` and lets the schedule follow it, as ``tools/train.py`` does.
 
-    Param-scheduler ``begin``/``end``/``T_max``, hooks' ``warmup_iters`` (GraSS's ID -> GS switch) and the
-    checkpoint interval are multiplied by ``iters / old max_iters`` and rounded (a scheduler keeps at least
-    two iterations); the last checkpoint is always saved (mmengine's ``save_last``).
+    The schedule follows through :func:`grass_mm.utils.schedule.fit_schedule` (scheduler bounds written as
+    fractions of the training length; GraSSHook's ``warmup_ratio`` for the ID -> GS switch). Besides, the
+    study validates once at the end, checkpoints at its old share of the run and logs at least 5 times.
 
     Args:
         cfg (Config): An iteration-based config (``train_cfg.max_iters``), changed in place.
@@ -33,73 +35,69 @@ def scale_iterations(cfg: Config, iters: int) -> Config:
     if iters < 1:
         raise ValueError(f'the iteration count must be >= 1, got {iters}')
     old = cfg.train_cfg.get('max_iters')
-    if not old or any(s.get('by_epoch', True) for s in cfg.get('param_scheduler', [])):
-        raise ValueError(f'{cfg.filename}: the study needs an iteration-based config (train_cfg.max_iters and '
-                         'param_scheduler entries with by_epoch=False)')
-    factor = iters / old
-    for scheduler in cfg.get('param_scheduler', []):
-        begin = round(scheduler.get('begin', 0) * factor)
-        scheduler.begin = begin
-        if isinstance(scheduler.get('end'), int):
-            # at least 2 steps: a 1-step LinearLR never reaches its end factor and leaves the lr at start_factor
-            scheduler.end = max(begin + 2, round(scheduler.end * factor))
-        if isinstance(scheduler.get('T_max'), int):
-            scheduler.T_max = max(1, round(scheduler.T_max * factor))
-    for hook in cfg.get('custom_hooks', []):
-        if isinstance(hook.get('warmup_iters'), int):
-            hook.warmup_iters = min(iters, round(hook.warmup_iters * factor))
+    if not old:
+        raise ValueError(f'{cfg.filename}: the study needs an iteration-based config (train_cfg.max_iters)')
     cfg.train_cfg.max_iters = iters
+    fit_schedule(cfg)
     if 'val_interval' in cfg.train_cfg:
         cfg.train_cfg.val_interval = iters
     hooks = cfg.default_hooks
-    hooks.checkpoint.interval = max(1, round(hooks.checkpoint.interval * factor))
+    hooks.checkpoint.interval = max(1, round(hooks.checkpoint.interval * iters / old))
     hooks.logger.interval = max(1, min(hooks.logger.interval, iters // 5))
     return cfg
 
 
-def set_view_resolution(cfg: Config, view_size: int, output_stride: int = 32) -> Config:
-    """Sets the pretraining views' size and the backbone's output stride, for any method's config.
+# ResNet stage strides and dilations per output stride: at 16 the last stage keeps layer3's resolution and
+# reaches as far by dilation.
+RESNET_OUTPUT_STRIDES = {16: dict(strides=(1, 2, 2, 1), dilations=(1, 1, 1, 2)),
+                         32: dict(strides=(1, 2, 2, 2), dilations=(1, 1, 1, 1))}
 
-    Every ``RandomResizedCrop`` of the training pipeline is scaled by ``view_size / largest crop`` (so a
-    multi-crop pipeline keeps its large/small ratio) and a ResNet backbone's last stage runs at stride 1 with
-    dilation 2 for ``output_stride=16``: the Grad-CAM map of a 112 px view is then 7 x 7 cells, as for the
-    paper's 224 px views at stride 32. Dilation changes no weight, so the backbone transfers unchanged.
+
+def view_size_options(cfg: Config, size: int, output_stride: Optional[int] = None) -> Dict[str, object]:
+    """``--cfg-options`` that set a pretraining config's view side, keeping the ratios between its views, and
+    optionally the backbone's output stride.
+
+    Every ``RandomResizedCrop`` of the ``MultiView`` entry of ``train_dataloader.dataset.pipeline`` (one per
+    view pipeline: two for BYOL's asymmetric views, large and small for SwAV's multi-crop) gets ``size`` times
+    its scale over the first one's, so the first view is ``size`` px and SwAV's small crops shrink with it.
+    With ``output_stride=16`` a ResNet's last stage runs at stride 1 with dilation 2: the Grad-CAM map of a
+    112 px view is then 7 x 7 cells, as for the paper's 224 px views at stride 32; dilation changes no
+    weight, so the backbone transfers unchanged.
 
     Args:
-        cfg (Config): A pretraining config, changed in place.
-        view_size (int): Side of the (large) views in pixels.
-        output_stride (int): 32 (the standard ResNet) or 16. Defaults to 32.
+        cfg (Config): A pretraining config.
+        size (int): The new side of the first view pipeline's crops (>= 1).
+        output_stride (int, optional): 16 or 32 for ``model.backbone`` (a ResNet); None leaves the backbone
+            as configured. Defaults to None.
 
     Returns:
-        Config: ``cfg``.
+        dict: Option key (e.g. ``train_dataloader.dataset.pipeline.1.transforms.0.0.scale``) -> value.
 
     Raises:
-        ValueError: If the pipeline has no ``RandomResizedCrop`` or the stride is not 16 or 32.
+        ValueError: If ``size < 1``, the output stride is not 16 or 32, or the pipeline has no ``MultiView``
+            whose view pipelines start with a square ``RandomResizedCrop``.
     """
-    if output_stride not in (16, 32):
+    if size < 1:
+        raise ValueError(f'the view size must be >= 1, got {size}')
+    if output_stride not in (None, 16, 32):
         raise ValueError(f'output_stride must be 16 or 32, got {output_stride!r}')
-    crops = [t for t in _walk(cfg.train_dataloader.dataset.pipeline) if t.get('type') == 'RandomResizedCrop']
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    crops = {}
+    for index, transform in enumerate(pipeline):
+        if transform.type != 'MultiView':
+            continue
+        for view, views in enumerate(transform.transforms):
+            for position, step in enumerate(views):
+                if step.type == 'RandomResizedCrop' and isinstance(step.scale, int):
+                    crops[f'train_dataloader.dataset.pipeline.{index}.transforms.{view}.{position}.scale'] = step.scale
     if not crops:
-        raise ValueError(f'{cfg.filename}: no RandomResizedCrop in train_dataloader.dataset.pipeline')
-    largest = max(int(t['scale']) for t in crops)
-    for crop in crops:
-        crop['scale'] = max(1, round(int(crop['scale']) * view_size / largest))
-    if output_stride == 16:  # the last stage keeps layer3's resolution, its receptive field by dilation
-        cfg.model.backbone.update(strides=(1, 2, 2, 1), dilations=(1, 1, 1, 2))
-    else:
-        cfg.model.backbone.update(strides=(1, 2, 2, 2), dilations=(1, 1, 1, 1))
-    return cfg
-
-
-def _walk(node):
-    """Every dict inside nested lists/dicts (pipelines nest transforms in MultiView and RandomApply)."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            yield from _walk(item)
+        raise ValueError(f'{cfg.filename}: no MultiView with a square RandomResizedCrop in '
+                         'train_dataloader.dataset.pipeline; cannot set the view size')
+    first = next(iter(crops.values()))
+    options = {key: max(1, round(size * scale / first)) for key, scale in crops.items()}
+    if output_stride is not None:
+        options.update({f'model.backbone.{key}': value for key, value in RESNET_OUTPUT_STRIDES[output_stride].items()})
+    return options
 
 
 def _common(cfg: Config, work_dir: PathLike, seed: int, name: str) -> Config:
@@ -122,8 +120,8 @@ def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, i
         iters (int): Training iterations.
         seed (int): Random seed.
         name (str): Experiment name (unique within the process).
-        view_size (int, optional): View side, see :func:`set_view_resolution`. Defaults to None (the
-            config's own views and backbone).
+        view_size (int, optional): Side of the first view (the others keep their ratio to it, see
+            :func:`view_size_options`); None keeps the config's views and backbone. Defaults to None.
         output_stride (int): Backbone output stride with ``view_size``. Defaults to 32.
 
     Returns:
@@ -131,7 +129,7 @@ def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, i
     """
     cfg = scale_iterations(Config.fromfile(str(config)), iters)
     if view_size is not None:
-        set_view_resolution(cfg, view_size, output_stride)
+        cfg.merge_from_dict(view_size_options(cfg, view_size, output_stride))
     dataset = cfg.train_dataloader.dataset
     dataset.data_root, dataset.data_prefix, dataset.ann_file = str(data_root), 'images', 'splits/train.txt'
     return _common(cfg, work_dir, seed, name)

@@ -1,5 +1,6 @@
 """Timing and peak-memory helpers of the benchmarks (one call, CPU or CUDA)."""
 import re
+import resource
 import time
 from pathlib import Path
 from typing import Callable, Dict
@@ -11,6 +12,11 @@ def sync(device: torch.device) -> None:
     """Waits for queued CUDA work."""
     if device.type == 'cuda':
         torch.cuda.synchronize(device)
+
+
+def minor_faults() -> int:
+    """Minor page faults of this process so far (pages touched for the first time, mostly fresh allocations)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def process_memory(field: str) -> int:

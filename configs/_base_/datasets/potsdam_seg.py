@@ -1,14 +1,18 @@
 # Fine-tuning data (mmseg): ISPRS Potsdam patches written by tools/dataset_converters/potsdam.py, read by
 # mmseg's PotsdamDataset (raw labels 1..6, 0 ignored: reduce_zero_label). Pipelines as mmseg's potsdam.py,
-# with LoadRSIAnnotations checking the 6 classes. The training set is wrapped in LabelFractionDataset
-# (train_dataloader.dataset.fraction / .seed; the inner dataset is train_dataloader.dataset.dataset).
+# with LoadRSIImage (rasterio, the raster rule) and LoadRSIAnnotations checking the 6 classes. The training
+# set is wrapped in LabelFractionDataset (train_dataloader.dataset.fraction / .seed; the inner dataset is
+# train_dataloader.dataset.dataset).
 custom_imports = dict(imports=['grass_mm.segmentation'], allow_failed_imports=False)
 
 dataset_type = 'PotsdamDataset'
 data_root = 'data/potsdam/'
 crop_size = (512, 512)
+# The raster rule of both loader entries (bands, value_range or percentiles, nodata: docs/datasets.md). Give
+# the pretraining config of the same data the same rule: pretraining and fine-tuning then see the same pixels.
+raster = dict(bands=None, value_range=None, percentiles=None, nodata=None)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIImage', **raster),
     dict(type='LoadRSIAnnotations', num_classes=6),
     dict(type='RandomResize', scale=(512, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -17,7 +21,8 @@ train_pipeline = [
     dict(type='PackSegInputs')
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    # validation cannot skip a sample (mmengine refuses None at test time): an unusable image raises
+    dict(type='LoadRSIImage', on_corrupt='raise', **raster),
     dict(type='Resize', scale=(512, 512), keep_ratio=True),
     dict(type='LoadRSIAnnotations', num_classes=6),
     dict(type='PackSegInputs')

@@ -6,6 +6,8 @@
 # (or model.backbone.init_cfg=None for the random-init baseline). A full GraSS/SimCLR Runner checkpoint works
 # too with model.backbone.init_cfg.prefix=backbone.
 norm_cfg = dict(type='SyncBN', requires_grad=True)
+# Normalisation: the same mean/std as the pretraining (model.data_preprocessor in grass_resnet50.py); change
+# both together. The crop size is data_preprocessor.size, set by each leaf config with its RandomCrop.
 data_preprocessor = dict(
     type='SegDataPreProcessor',
     mean=[123.675, 116.28, 103.53],

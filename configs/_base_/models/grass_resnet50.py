@@ -1,5 +1,8 @@
 # GraSS with the paper's network: torchvision-layout ResNet-50 (7x7 stem), 2048-2048-128 SimCLR projection,
 # NT-Xent at temperature 0.5 (spec §2), gradient guided sampler with r = 0.5 and nearest crop resize (§3).
+# Normalisation lives here, in model.data_preprocessor (the one place for pretraining). The fine-tuning
+# configs normalise with the same mean/std (model.data_preprocessor in deeplabv3plus_r50b-d8.py): a backbone
+# is pretrained for inputs normalised this way, so change both together.
 model = dict(
     type='GraSS',
     data_preprocessor=dict(

@@ -1,5 +1,8 @@
 # GraSS paper schedule (spec §2): LARS (trust 0.001), momentum 0.9, weight decay 1e-6, lr 4.8 for batch 256,
-# linear warm-up over the first 10 % of the epochs, then cosine decay; 350 epochs.
+# linear warm-up over the first 10 % of the epochs, then cosine decay to the last epoch; 350 epochs.
+# The bounds are fractions of train_cfg.max_epochs (begin_ratio/end_ratio, resolved by tools/train.py through
+# grass_mm.utils.schedule.fit_schedule; the cosine's end and T_max default to the end of training in mmengine):
+# change max_epochs alone and the warm-up stays 10 % and the cosine still ends at the last epoch.
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='LARS', lr=4.8, momentum=0.9, weight_decay=1e-6, eta=0.001),
@@ -11,9 +14,11 @@ optim_wrapper = dict(
         }))
 
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0, end=35, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=315, by_epoch=True, begin=35, end=350),
+    dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0, end_ratio=0.1, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin_ratio=0.1),
 ]
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=350)
+# lr 4.8 is for a global batch of 256 images; tools/train.py --auto-scale-lr multiplies it by
+# (number of GPUs x train_dataloader.batch_size) / 256.
 auto_scale_lr = dict(base_batch_size=256)

@@ -1,10 +1,12 @@
 # CPU-size DeepLabV3+ for tests, the demo and tools/pipeline.py: ResNet-18 (7x7 stem, as pretrained) D8,
 # BN instead of SyncBN, 256 px crops, batch 4, 200 iterations, backbone frozen (the GraSS authors' protocol
 # at toy size), on any dataset in the RSISegDataset layout (images/, masks/, splits/{train,val}.txt,
-# meta.json: the Dubai aerial set, the rendered demo set); set num_classes to its number of classes:
+# meta.json: the Dubai aerial set, the rendered demo set):
 #   python tools/train.py configs/benchmarks/deeplabv3plus/deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py \
-#       --cfg-options train_dataloader.dataset.dataset.data_root=DATA val_dataloader.dataset.data_root=DATA \
-#       model.backbone.init_cfg.checkpoint=work_dirs/grass/backbone.pth
+#       --data-root DATA --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/grass/backbone.pth
+# The settings you change are the variables below (data_root or --data-root; num_classes = len(meta.json
+# classes), checked when training starts; crop_size); the paper-size template is
+# deeplabv3plus_r50b-d8_frozen_1xb16-1.3k_rsi-256x256.py.
 # (tools/pipeline.py runs pretraining, extraction, this fine-tuning and the evaluation in one command.)
 _base_ = [
     '../../_base_/models/deeplabv3plus_r50b-d8.py',
@@ -27,7 +29,7 @@ model = dict(
     auxiliary_head=dict(in_channels=256, channels=64, num_classes=num_classes, norm_cfg=norm_cfg))
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIImage', **_base_.raster),  # the raster rule of the dataset base
     dict(type='LoadRSIAnnotations'),
     dict(type='RandomResize', scale=(512, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -36,7 +38,7 @@ train_pipeline = [
     dict(type='PackSegInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIImage', on_corrupt='raise', **_base_.raster),
     dict(type='Resize', scale=(512, 512), keep_ratio=True),
     dict(type='LoadRSIAnnotations'),
     dict(type='PackSegInputs'),
@@ -53,10 +55,10 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='PerClassIoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator
 
-max_iters = 200
-param_scheduler = [dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=max_iters, by_epoch=False)]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
+# the poly decay of the base schedule ends with training: change train_cfg.max_iters alone
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=200, val_interval=200)
+auto_scale_lr = dict(base_batch_size=4)  # lr 0.01 kept for batch 4 at this size
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=max_iters, max_keep_ckpts=1))
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=200, max_keep_ckpts=1))
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))

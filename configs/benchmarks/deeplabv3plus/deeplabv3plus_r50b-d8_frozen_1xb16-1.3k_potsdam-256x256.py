@@ -18,7 +18,7 @@ model = dict(
     decode_head=dict(num_classes=6),
     auxiliary_head=dict(num_classes=6))
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadRSIImage', **_base_.raster),  # the raster rule of the dataset base
     dict(type='LoadRSIAnnotations', num_classes=6),
     dict(type='RandomResize', scale=(512, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),

@@ -1,5 +1,5 @@
 """Unlabeled remote-sensing pretraining data (mmpretrain registries; never imports mmseg)."""
 from .rsi_image_folder import RSIImageFolder
-from .transforms import LoadRSIWindow
+from .transforms import BandColorJitter, BandwiseApply, LoadRSIWindow
 
-__all__ = ['RSIImageFolder', 'LoadRSIWindow']
+__all__ = ['RSIImageFolder', 'BandColorJitter', 'BandwiseApply', 'LoadRSIWindow']

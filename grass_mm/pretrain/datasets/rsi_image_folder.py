@@ -1,12 +1,11 @@
 """Unlabeled remote-sensing images from a folder tree, for self-supervised pretraining."""
-import os
 from pathlib import Path
 from typing import List, Union
 
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
-from grass_mm.rsi.layout import IMAGE_EXTENSIONS, find_image, is_image_file
+from grass_mm.rsi.layout import IMAGE_EXTENSIONS, find_image, is_image_file, list_images
 
 
 @DATASETS.register_module()
@@ -15,12 +14,13 @@ class RSIImageFolder(BaseDataset):
 
     The image folder is ``data_root`` joined with ``data_prefix``. Without ``ann_file`` the folder is
     walked recursively (following symlinks); files whose extension (case-insensitive) is one of
-    ``.png .jpg .jpeg .tif .tiff`` are listed, sorted by their path relative to the folder, so the list is
-    the same on every machine. Other files (``README``, ``.tfw`` world files, ``.aux.xml``) and hidden
-    files and folders (names starting with '.') are ignored. With ``ann_file`` (relative to ``data_root``),
-    each non-empty line is one image path relative to the image folder, used in the file's order; a line
-    without extension is a stem (as in ``splits/train.txt`` of the Dubai layout), resolved to the first
-    existing file among the accepted extensions.
+    ``.png .jpg .jpeg .tif .tiff .jp2 .vrt`` are listed, sorted by their path relative to the folder, so the
+    list is the same on every machine. Other files (``README``, ``.tfw`` world files, ``.aux.xml``, ``.msk``
+    masks, ``.ovr`` overviews) and hidden files and folders (names starting with '.') are ignored. A VRT
+    and the tiles it mosaics are both listed when they share the folder: point ``data_prefix`` at one.
+    With ``ann_file`` (relative to ``data_root``), each non-empty line is one image path relative to the
+    image folder, used in the file's order; a line without extension is a stem (as in ``splits/train.txt``
+    of the Dubai layout), resolved to the first existing file among the accepted extensions.
 
     Each data info is ``dict(img_path=...)``; reading, windowing and the corrupt-file policy belong to
     the pipeline (see :class:`LoadRSIWindow`). For large tiles set ``samples_per_image`` so that one
@@ -52,23 +52,16 @@ class RSIImageFolder(BaseDataset):
 
     def _walk(self, root: Path) -> List[str]:
         """Returns the sorted relative paths of the images under ``root``."""
-        images, others = [], []
-        for folder, subfolders, files in os.walk(root, followlinks=True):
-            subfolders[:] = [name for name in subfolders if not name.startswith('.')]
-            for name in files:
-                if name.startswith('.'):
-                    continue
-                rel = (Path(folder) / name).relative_to(root).as_posix()
-                (images if is_image_file(Path(name)) else others).append(rel)
+        images, others = list_images(root)
         if not images and not others:
             raise ValueError(f'RSIImageFolder: the image folder {root} is empty; expected image files '
                              f'with extensions {", ".join(IMAGE_EXTENSIONS)}')
         if not images:
-            examples = ', '.join(sorted(others)[:5])
+            examples = ', '.join(others[:5])
             raise ValueError(f'RSIImageFolder: no images under {root}: expected files with extensions '
                              f'{", ".join(IMAGE_EXTENSIONS)} but found only {len(others)} other '
                              f'file(s), e.g. {examples}')
-        return sorted(images)
+        return images
 
     def _read_ann_file(self, root: Path) -> List[str]:
         """Returns the image paths an ``ann_file`` lists, checking that each one is an existing image."""

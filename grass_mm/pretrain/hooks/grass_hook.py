@@ -11,6 +11,10 @@ from mmpretrain.utils import get_ori_model
 class GraSSHook(Hook):
     """Sets the GraSS phase (``'id'`` warm-up, then ``'gs'``) from the runner's counters.
 
+    Works with every model that has ``phase`` and ``set_phase()``: ``GraSS`` and the gradient guided sampling
+    plug-in models (``GraSSMoCo``, ``GraSSBYOL``, ``GraSSSimSiam``, ``GraSSBarlowTwins``), whose ``'id'``
+    phase is the base method itself.
+
     The phase is derived again before every iteration from ``runner.epoch`` or ``runner.iter``; no state
     is kept, so a run resumed from any checkpoint, before or after the switch, continues exactly.
 
@@ -50,7 +54,8 @@ class GraSSHook(Hook):
         """Checks the model and resolves the warm-up length against the training schedule."""
         model = get_ori_model(runner.model)
         if not hasattr(model, 'set_phase'):
-            raise TypeError(f'GraSSHook needs a model with set_phase() (type GraSS), got {type(model).__name__}')
+            raise TypeError('GraSSHook needs a model with set_phase() (GraSS, or a plug-in model such as GraSSMoCo '
+                            f'or GraSSBYOL), got {type(model).__name__}')
         by_epoch = not isinstance(runner.train_loop, IterBasedTrainLoop)
         if self.warmup_epochs is not None and not by_epoch:
             raise ValueError('GraSSHook: warmup_epochs needs an epoch-based train loop; '

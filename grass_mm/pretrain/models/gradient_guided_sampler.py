@@ -6,28 +6,12 @@ import torch
 from mmpretrain.registry import MODELS
 from torch import nn
 
-from .connected_components import region_boxes
+from .utils.region_boxes import region_boxes
+from .utils.view_crops import host_nearest_crop, linear_index, nearest_index, tensor_crop
 
 # Map (view) pixels handled at once on the CPU: arrays of about 1 MB stay in cache and are reused by the
 # allocator; larger chunks were measured slower (fresh pages), whole batches much slower.
 CPU_CHUNK_PIXELS = 2 ** 18
-
-
-def _nearest_index(start: torch.Tensor, size: torch.Tensor, out: int) -> Tuple[torch.Tensor, ...]:
-    """Source indices of ``F.interpolate(mode='nearest')`` from ``size`` to ``out`` pixels, float32 as torch."""
-    scale = size.float() / out
-    src = torch.floor(torch.arange(out, device=size.device).float() * scale[:, None]).long()
-    return (start[:, None] + torch.minimum(src, size[:, None] - 1), )
-
-
-def _linear_index(start: torch.Tensor, size: torch.Tensor, out: int) -> Tuple[torch.Tensor, ...]:
-    """Indices and weights of ``F.interpolate(mode='bilinear', align_corners=False)`` along one axis."""
-    scale = size.float() / out
-    src = ((torch.arange(out, device=size.device).float() + 0.5) * scale[:, None] - 0.5).clamp(min=0)
-    low = src.long()
-    high = torch.minimum(low + 1, size[:, None] - 1)
-    weight = (src - low).clamp(max=1)
-    return start[:, None] + low, start[:, None] + high, 1 - weight, weight
 
 
 @MODELS.register_module()
@@ -38,9 +22,11 @@ class GradientGuidedSampler(nn.Module):
     bilinearly (align_corners=False) to the map size; the region is the 8-connected component of
     ``M > min + r * (max - min)`` (strict; the threshold is rounded to float32 as NumPy 1.x did in the
     release); its half-open box is scaled to the view when the map size differs. Maps with NaN/inf or no
-    pixel above the threshold (e.g. constant maps) keep the whole view and are counted as degenerate. No
-    per-sample loop: on accelerators all maps at once; on the CPU in chunks of ``CPU_CHUNK_PIXELS`` (a few
-    maps at 224 x 224), each with one OpenCV resize (multi-channel) and one labelling call.
+    pixel above the threshold (e.g. constant maps) keep the whole view and are counted as degenerate. On
+    accelerators all maps are located and cropped at once. On the CPU the maps go in chunks of
+    ``CPU_CHUNK_PIXELS`` (a few maps at 224 x 224), each with one OpenCV resize (multi-channel) and one
+    labelling call, and the nearest crop takes rows, then columns, of one view at a time with NumPy (see
+    ``utils/view_crops.py`` for why not torch's gathers there).
 
     Args:
         threshold_ratio (float): ``r``, in (0, 1). Defaults to 0.5 (the release's hard-coded value).
@@ -51,16 +37,17 @@ class GradientGuidedSampler(nn.Module):
             release: no minimum).
         region_rule (str): ``'peak'``: the component holding the map's first arg-max; ``'release'``: the
             release's rule (the component whose bounding box holds the highest value of M, ties to the
-            later label; about 3x the labelling cost on the CPU); they differ only when another
+            later label; about 2.5x the locate cost on the CPU); they differ only when another
             component's box covers the peak (about 1.4 % of random smooth maps). Defaults to 'peak'.
-        backend (str): Labelling: ``'opencv'`` or ``'scipy'`` (one C call per chunk on the CPU),
-            ``'torch'`` (tensor ops on the maps' device, no host round trip for data) or ``'auto'``
-            (torch for CUDA tensors, else opencv, measured fastest on the CPU). Defaults to 'auto'.
+        backend (str): Labelling: ``'opencv'`` (one C call per chunk on the host), ``'torch'`` (tensor ops
+            on the maps' device, no host round trip for data; hundreds of times slower than OpenCV on the
+            CPU) or ``'auto'`` (torch for CUDA tensors, else opencv). SciPy's labelling was removed, see
+            ``utils/component_labels.py``. Defaults to 'auto'.
     """
 
     INTERPOLATIONS = ('nearest', 'bilinear')
     REGION_RULES = ('peak', 'release')
-    BACKENDS = ('auto', 'opencv', 'scipy', 'torch')
+    BACKENDS = ('auto', 'opencv', 'torch')
 
     def __init__(self, threshold_ratio: float = 0.5, interpolation: str = 'nearest', min_box_size: float = 0.0,
                  region_rule: str = 'peak', backend: str = 'auto') -> None:
@@ -116,7 +103,8 @@ class GradientGuidedSampler(nn.Module):
         backend = self.backend if self.backend != 'auto' else 'opencv' if cam.device.type == 'cpu' else 'torch'
         chunk = min(512, max(1, CPU_CHUNK_PIXELS // (hm * wm)))
         with torch.no_grad():
-            boxes, degenerate = region_boxes(cam, (hm, wm), self.threshold_ratio, self.region_rule, backend, chunk)
+            boxes, degenerate = region_boxes(cam, size=(hm, wm), ratio=self.threshold_ratio, rule=self.region_rule,
+                                             backend=backend, chunk=chunk)
         r0, r1, c0, c1 = boxes.unbind(1)
         r0, r1 = torch.div(r0 * height, hm, rounding_mode='floor'), -torch.div(-r1 * height, hm, rounding_mode='floor')
         c0, c1 = torch.div(c0 * width, wm, rounding_mode='floor'), -torch.div(-c1 * width, wm, rounding_mode='floor')
@@ -156,27 +144,17 @@ class GradientGuidedSampler(nn.Module):
         Returns:
             torch.Tensor: (B, C, H, W) crops.
         """
-        batch, channels, height, width = views.shape
+        batch, _, height, width = views.shape
         out = torch.empty_like(views) if out is None else out
-        index = _nearest_index if self.interpolation == 'nearest' else _linear_index
+        index = nearest_index if self.interpolation == 'nearest' else linear_index
         r0, r1, c0, c1 = boxes.to(views.device).unbind(1)
         rows, cols = index(r0, r1 - r0, height), index(c0, c1 - c0, width)
-        step = batch if views.device.type != 'cpu' else max(1, CPU_CHUNK_PIXELS // (height * width))
-        aliased = out.untyped_storage().data_ptr() == views.untyped_storage().data_ptr()
-        for s in range(0, batch, step):
-            src, dst, n = views[s:s + step], out[s:s + step], min(step, batch - s)
-            if len(rows) == 1:  # nearest: one gather of the flat pixel index
-                flat = torch.add(cols[0][s:s + step, None, :], rows[0][s:s + step, :, None], alpha=width)
-                flat = flat.view(n, 1, -1).expand(n, channels, -1)
-                if aliased or not dst.is_contiguous():
-                    dst.copy_(src.reshape(n, channels, -1).gather(2, flat).view_as(dst))
-                else:
-                    torch.gather(src.reshape(n, channels, -1), 2, flat, out=dst.view(n, channels, -1))
-                continue
-            rs = [t[s:s + step].view(n, 1, height, 1).expand(n, channels, height, width) for t in rows]
-            cs = [t[s:s + step].view(n, 1, 1, width).expand(n, channels, height, width) for t in cols]
-            src = src.gather(2, rs[0]) * rs[2][:, :1] + src.gather(2, rs[1]) * rs[3][:, :1]
-            dst.copy_(src.gather(3, cs[0]) * cs[2][:, :1] + src.gather(3, cs[1]) * cs[3][:, :1])
+        if views.device.type != 'cpu':
+            tensor_crop(views, rows, cols, out, step=batch)
+        elif self.interpolation == 'nearest':
+            host_nearest_crop(views, rows[0], cols[0], out)
+        else:
+            tensor_crop(views, rows, cols, out, step=max(1, CPU_CHUNK_PIXELS // (height * width)))
         return out
 
     def forward(self, views: torch.Tensor, feats: torch.Tensor, grads: torch.Tensor,

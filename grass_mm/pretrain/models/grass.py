@@ -10,7 +10,7 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .all_gather_with_grad import AllGatherWithGrad
+from .utils import AllGatherWithGrad
 
 
 @contextmanager

@@ -2,9 +2,9 @@
 from .label_fraction import LabelFractionDataset, label_fraction_order
 from .loveda_domain import LoveDADomainDataset
 from .rsi_seg_dataset import RSISegDataset
-from .transforms import LoadRSIAnnotations
+from .transforms import LoadRSIAnnotations, LoadRSIImage
 
 __all__ = [
     'LabelFractionDataset', 'label_fraction_order', 'LoveDADomainDataset', 'RSISegDataset',
-    'LoadRSIAnnotations'
+    'LoadRSIAnnotations', 'LoadRSIImage'
 ]

@@ -37,13 +37,24 @@ class LabelFractionDataset:
     Use it on the training split only, e.g.
     ``dict(type='LabelFractionDataset', fraction=0.01, seed=0, dataset=dict(type='PotsdamDataset', ...))``.
 
+    The wrapped dataset's own settings (``data_root``, ``pipeline``, ...) belong to the inner dict: in the
+    configs, ``train_dataloader.dataset.dataset.data_root``; given to the wrapper, they raise an error
+    that names that key.
+
     Args:
         dataset (dict | BaseDataset): the dataset or its config.
         fraction (float): share of samples to keep, in (0, 1].
         seed (int): ranking seed. Defaults to 0.
+        **misplaced: settings of the wrapped dataset given to the wrapper; any raises ``TypeError``.
     """
 
-    def __init__(self, dataset: Union[dict, BaseDataset], fraction: float, seed: int = 0) -> None:
+    def __init__(self, dataset: Union[dict, BaseDataset], fraction: float, seed: int = 0, **misplaced) -> None:
+        if misplaced:
+            keys = ', '.join(f'train_dataloader.dataset.dataset.{key}' for key in sorted(misplaced))
+            raise TypeError(f'LabelFractionDataset got {sorted(misplaced)}, which it does not take: they are '
+                            f'settings of the dataset it wraps; set {keys} (the wrapped dataset) instead, e.g. '
+                            '--cfg-options train_dataloader.dataset.dataset.data_root=DIR, or tools/train.py '
+                            '--data-root DIR')
         if not 0.0 < float(fraction) <= 1.0:
             raise ValueError(f'LabelFractionDataset: fraction must be in (0, 1], got {fraction!r}')
         self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset

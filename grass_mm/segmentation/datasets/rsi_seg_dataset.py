@@ -69,8 +69,9 @@ class RSISegDataset(BaseSegDataset):
         self.splits = [split] if isinstance(split, str) else list(split)
         self.split_dir = split_dir
         self.img_suffixes = tuple(img_suffixes)
+        self.meta_file = osp.join(data_root, meta_file)  # named by NumClassesCheckHook's errors
         try:
-            meta = read_meta(osp.join(data_root, meta_file))
+            meta = read_meta(self.meta_file)
         except (FileNotFoundError, ValueError) as error:
             raise type(error)(f'RSISegDataset: {error}') from error
         merged = dict(classes=tuple(meta['classes']))

@@ -1,85 +1,81 @@
-"""Loads a random window of a remote-sensing image (large tiles need no pre-slicing)."""
+"""Loads a random window of valid data from a remote-sensing raster (large tiles need no pre-slicing)."""
 import logging
+import math
 from typing import Optional, Sequence, Tuple, Union
 
-import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine.logging import print_log
 from mmpretrain.registry import TRANSFORMS
 
-from grass_mm.rsi.reader import read_window
+from grass_mm.rsi.corrupt_file_policy import CorruptFilePolicy
+from grass_mm.rsi.raster_rule import RasterRule, RulePixels
+from grass_mm.rsi.reader import RasterFile, UnreadableRasterError, WindowBox
+
+MASK_SEARCH_SIZE = 1024  # long side of the subsampled mask searched when random windows find no data
 
 
 @TRANSFORMS.register_module()
 class LoadRSIWindow(BaseTransform):
-    """Reads a random ``window_size`` window of ``results['img_path']`` as an 8-bit, 3-band BGR image.
+    """Reads a random ``window_size`` window of ``results['img_path']`` through the raster rule.
 
-    Drop-in replacement for mmcv's ``LoadImageFromFile`` in pretraining pipelines: ``results['img']`` is
-    ``(h, w, 3)`` uint8 in BGR order (the data preprocessor's ``to_rgb=True`` turns it to RGB), with
-    ``img_shape`` and ``ori_shape`` set to the window's size, ``tile_shape`` to the whole image's size and
-    ``window`` to ``(top, left, height, width)``.
+    Replaces mmcv's ``LoadImageFromFile`` in pretraining pipelines. ``results['img']`` is ``(h, w, C)``
+    uint8 with ``C = len(bands)`` (see :class:`~grass_mm.rsi.raster_rule.RasterRule` for bands, the value
+    rule, no-data and the BGR order of three bands); ``img_shape`` and ``ori_shape`` are the window's size,
+    ``tile_shape`` the whole image's, ``window`` is ``(top, left, height, width)`` and ``valid_fraction``
+    the window's share of valid pixels. Files are read with rasterio (GDAL): any GeoTIFF compression,
+    tiled or striped, BigTIFF, COG, JPEG2000, VRT, PNG; only the storage blocks a window overlaps are
+    decoded. JPEGs are decoded whole by OpenCV.
 
-    Windows: the top-left corner is drawn uniformly from numpy's global RNG (mmengine seeds it per worker,
-    so a seeded run is reproducible). Along an axis where the image is not larger than the window, the
-    whole axis is taken: a smaller image is returned whole, neither padded nor resized (the view pipeline's
-    RandomResizedCrop brings every sample to the training size). Tiled TIFF/GeoTIFF tiles are read window
-    by window (only the overlapping tiles are decoded, see :mod:`grass_mm.rsi.reader`).
-    With ``align_windows=True`` a tiled TIFF's window offsets are drawn among multiples of its tile size
-    (plus the last offset that reaches the image edge), so a window of k x k tiles decodes exactly k x k
-    tiles instead of up to (k + 1) x (k + 1): the windows then are those of a pre-sliced grid whose stride
-    is the tile size, at the decoding cost of pre-sliced patches. Other files ignore the option.
+    Windows: the top-left corner is drawn uniformly from numpy's global RNG (mmengine seeds it per worker).
+    Along an axis where the image is not larger than the window the whole axis is taken, neither padded
+    nor resized. With ``align_windows=True`` a tiled file's offsets are drawn among multiples of its tile
+    size (plus the last offset that reaches the edge), so a window of k x k tiles decodes k x k tiles.
 
-    Bands: ``bands`` indexes the file's stored band order (R, G, B for colour PNG/JPEG; as written for
-    TIFF, e.g. R, G, B, IR for Potsdam RGBIR, IR, R, G for Vaihingen). The selected three bands become the
-    model's R, G, B inputs. By default the first three bands are used and a one-band image is repeated
-    three times. A band index outside the image raises ``ValueError`` naming the file and the band count.
+    No-data: a window whose valid fraction is below ``min_valid_fraction`` is drawn again, up to
+    ``max_tries`` windows; then the best one is used and counted (logged at the 1st, 2nd, 4th, ... such
+    window). When no drawn window holds a valid pixel, a window is placed on a valid pixel of the
+    image's mask (searched on a subsampled mask); an image with no valid pixel is unusable.
 
-    16-bit and float images: with ``value_range=(low, high)`` values map linearly, ``low -> 0`` and
-    ``high -> 255``, clipped (the same rule for every window, best when the sensor's range is known);
-    without it each band of each window is stretched between its ``percentiles`` (default 2 and 98), a
-    per-window contrast normalisation. uint8 images are never rescaled.
-
-    Corrupt files: with ``on_corrupt='skip'`` (default) an unreadable or truncated file logs a warning that
-    names it and the number skipped so far in this process, and the transform returns ``None``, so
-    mmengine's ``BaseDataset`` draws another index (up to its ``max_refetch``). With ``'raise'`` it raises
-    ``OSError`` naming the file. Missing ``imagecodecs`` for LZW/JPEG TIFFs and bad ``bands`` always raise.
+    Unusable files (GDAL cannot open or decode them, or no valid pixel) follow ``on_corrupt``: 'skip'
+    warns, counts and returns None (mmengine's dataset draws another index); 'raise' raises ``OSError``.
+    Configuration errors (a band index out of range, a non-uint8 image without value rule) always raise.
 
     Args:
         window_size (int | Sequence[int], optional): window (height, width); an int means a square.
             Defaults to None (the whole image).
-        bands (Sequence[int], optional): three stored-band indices (or one, repeated). Defaults to None.
-        value_range (Sequence[float], optional): fixed (low, high) for non-uint8 images. Defaults to None.
-        percentiles (Sequence[float]): per-window stretch for non-uint8 images without ``value_range``.
-            Defaults to (2.0, 98.0).
+        bands, value_range, percentiles, nodata: the raster rule (:class:`RasterRule`). Default None.
+        min_valid_fraction (float): least share of valid pixels in a window. Defaults to 0.95.
+        max_tries (int): windows drawn at most per sample. Defaults to 10.
         on_corrupt (str): 'skip' or 'raise'. Defaults to 'skip'.
-        align_windows (bool): align tiled-TIFF windows to the storage tiles. Defaults to False.
+        align_windows (bool): align a tiled file's windows to its tiles. Defaults to False.
     """
 
     def __init__(self,
                  window_size: Union[int, Sequence[int], None] = None,
                  bands: Optional[Sequence[int]] = None,
-                 value_range: Optional[Sequence[float]] = None,
-                 percentiles: Sequence[float] = (2.0, 98.0),
+                 value_range: Optional[Sequence] = None,
+                 percentiles: Optional[Sequence[float]] = None,
+                 nodata: Optional[float] = None,
+                 min_valid_fraction: float = 0.95,
+                 max_tries: int = 10,
                  on_corrupt: str = 'skip',
                  align_windows: bool = False) -> None:
         if isinstance(window_size, int):
             window_size = (window_size, window_size)
         if window_size is not None and (len(window_size) != 2 or min(window_size) < 1):
             raise ValueError(f'window_size must be a positive int or (height, width), got {window_size!r}')
-        if bands is not None and len(bands) not in (1, 3):
-            raise ValueError(f'bands must list 1 or 3 band indices, got {bands!r}')
-        if value_range is not None and not value_range[1] > value_range[0]:
-            raise ValueError(f'value_range must be (low, high) with high > low, got {value_range!r}')
-        if on_corrupt not in ('skip', 'raise'):
-            raise ValueError(f"on_corrupt must be 'skip' or 'raise', got {on_corrupt!r}")
+        if not 0.0 <= min_valid_fraction <= 1.0:
+            raise ValueError(f'min_valid_fraction must be in [0, 1], got {min_valid_fraction!r}')
+        if int(max_tries) < 1:
+            raise ValueError(f'max_tries must be >= 1, got {max_tries!r}')
         self.window_size = None if window_size is None else tuple(int(s) for s in window_size)
-        self.bands = None if bands is None else tuple(int(b) for b in bands)
-        self.value_range = None if value_range is None else tuple(float(v) for v in value_range)
-        self.percentiles = tuple(float(p) for p in percentiles)
-        self.on_corrupt = on_corrupt
+        self.rule = RasterRule(bands=bands, value_range=value_range, percentiles=percentiles, nodata=nodata)
+        self.min_valid_fraction = float(min_valid_fraction)
+        self.max_tries = int(max_tries)
+        self.policy = CorruptFilePolicy(on_corrupt, type(self).__name__)
         self.align_windows = bool(align_windows)
-        self.num_corrupt = 0
+        self.num_below_min = 0
 
     def _draw_start(self, length: int, window: int, step: int) -> int:
         """Draws a start in [0, length - window], among multiples of ``step`` when aligning."""
@@ -91,42 +87,58 @@ class LoadRSIWindow(BaseTransform):
             starts.append(last)
         return starts[np.random.randint(0, len(starts))]
 
-    def _choose_window(self, height: int, width: int,
-                       grid: Tuple[int, int]) -> Tuple[int, int, int, int]:
-        """Draws the window's top-left corner; axes not larger than the window are taken whole."""
+    def _window_shape(self, raster: RasterFile) -> Tuple[int, int]:
+        """The window's (height, width): ``window_size`` clipped to the image, or the whole image."""
+        height, width = raster.shape
         if self.window_size is None:
-            return 0, 0, height, width
-        win_h, win_w = min(self.window_size[0], height), min(self.window_size[1], width)
-        top = self._draw_start(height, win_h, grid[0])
-        left = self._draw_start(width, win_w, grid[1])
-        return top, left, win_h, win_w
+            return height, width
+        return min(self.window_size[0], height), min(self.window_size[1], width)
 
-    def _select_bands(self, img: np.ndarray, path: str) -> np.ndarray:
-        """Returns the three selected bands (R, G, B order), validating the indices against the image."""
-        count = img.shape[2]
-        bands = self.bands if self.bands is not None else ((0, ) if count == 1 else (0, 1, 2))
-        for band in bands:
-            if not -count <= band < count:
-                raise ValueError(f'{path}: band index {band} is out of range; the image has {count} '
-                                 f'band(s) (valid indices 0..{count - 1}); set LoadRSIWindow(bands=...)')
-        if len(bands) == 1:
-            bands = bands * 3
-        if count == 3 and bands in ((0, 1, 2), (-3, -2, -1)):
-            return img
-        return img[..., list(bands)]
+    def _draw_window(self, raster: RasterFile) -> WindowBox:
+        """Draws a window's top-left corner."""
+        (height, width), (win_h, win_w) = raster.shape, self._window_shape(raster)
+        grid = raster.block_shape
+        return self._draw_start(height, win_h, grid[0]), self._draw_start(width, win_w, grid[1]), win_h, win_w
 
-    def _to_uint8(self, img: np.ndarray) -> np.ndarray:
-        """Scales a non-uint8 window to uint8 by the fixed value range or per-band percentiles."""
-        if img.dtype == np.uint8:
-            return img
-        img = img.astype(np.float32)
-        if self.value_range is not None:
-            low = np.full(img.shape[2], self.value_range[0], np.float32)
-            high = np.full(img.shape[2], self.value_range[1], np.float32)
-        else:
-            low, high = np.percentile(img.reshape(-1, img.shape[2]), self.percentiles, axis=0)
-        scale = np.where(high > low, 255.0 / np.maximum(high - low, 1e-12), 0.0)
-        return np.clip(np.rint((img - low) * scale), 0, 255).astype(np.uint8)
+    def _window_on_valid_pixel(self, raster: RasterFile, bands: Sequence[int]) -> Optional[WindowBox]:
+        """Places a window on a random valid pixel of the subsampled image mask; None if there is none."""
+        height, width = raster.shape
+        factor = max(1, math.ceil(max(height, width) / MASK_SEARCH_SIZE))
+        small, whole = (max(1, height // factor), max(1, width // factor)), (0, 0, height, width)
+        valid = self.rule.validity(raster, bands, whole, raster.read(bands, whole, small), small)
+        rows, cols = np.nonzero(np.ones(small, bool) if valid is None else valid)
+        if rows.size == 0:
+            return None
+        pick = np.random.randint(rows.size)
+        win_h, win_w = self._window_shape(raster)
+        top = (rows[pick] + 0.5) * height / valid.shape[0] - win_h / 2
+        left = (cols[pick] + 0.5) * width / valid.shape[1] - win_w / 2
+        return int(np.clip(top, 0, height - win_h)), int(np.clip(left, 0, width - win_w)), win_h, win_w
+
+    def _read_valid_window(self, raster: RasterFile) -> Optional[Tuple[RulePixels, WindowBox]]:
+        """Draws windows until one is valid enough (see the class doc); None when the image has no data."""
+        bands = self.rule.band_indices(raster)
+        whole = self._window_shape(raster) == raster.shape
+        best = None
+        for _ in range(1 if whole else self.max_tries):
+            box = self._draw_window(raster)
+            pixels = self.rule.read(raster, box, bands)
+            if best is None or pixels.valid_fraction > best[0].valid_fraction:
+                best = pixels, box
+            if pixels.valid_fraction >= self.min_valid_fraction:
+                return best
+        if best[0].valid_fraction == 0 and not whole:
+            box = self._window_on_valid_pixel(raster, bands)
+            best = (self.rule.read(raster, box, bands), box) if box is not None else best
+        if best[0].valid_fraction == 0:
+            return None
+        self.num_below_min += 1
+        if self.num_below_min & (self.num_below_min - 1) == 0:  # 1, 2, 4, 8, ...
+            print_log(f'{type(self).__name__}: {raster.path}: the best window drawn has '
+                      f'{best[0].valid_fraction:.1%} valid pixels (< min_valid_fraction={self.min_valid_fraction}); '
+                      f'{self.num_below_min} such window(s) used so far in this process',
+                      logger='current', level=logging.WARNING)
+        return best
 
     def transform(self, results: dict) -> Optional[dict]:
         """Loads the window.
@@ -135,29 +147,30 @@ class LoadRSIWindow(BaseTransform):
             results (dict): must hold ``img_path``.
 
         Returns:
-            dict | None: ``results`` with ``img``, ``img_shape``, ``ori_shape``, ``tile_shape``, ``window``;
-            None for a corrupt file under ``on_corrupt='skip'``.
+            dict | None: ``results`` with ``img``, ``img_shape``, ``ori_shape``, ``tile_shape``, ``window``,
+            ``valid_fraction``; None for an unusable file under ``on_corrupt='skip'``.
         """
         path = results['img_path']
         try:
-            img, tile_shape, window = read_window(path, self._choose_window)
-        except OSError as exc:
-            if self.on_corrupt == 'raise':
-                raise OSError(f'LoadRSIWindow: corrupt or unreadable image {path}: {exc}') from exc
-            self.num_corrupt += 1
-            print_log(f'LoadRSIWindow: skipping corrupt or unreadable image {path} ({exc}); '
-                      f'{self.num_corrupt} skipped so far in this process', logger='current',
-                      level=logging.WARNING)
+            with RasterFile(path) as raster:
+                found = self._read_valid_window(raster)
+                tile_shape = raster.shape
+        except UnreadableRasterError as exc:
+            self.policy(path, str(exc))
             return None
-        img = self._to_uint8(self._select_bands(img, path))
-        results['img'] = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)  # a contiguous BGR copy, like mmcv's
-        results['img_shape'] = img.shape[:2]
-        results['ori_shape'] = img.shape[:2]
+        if found is None:
+            self.policy(path, 'no valid pixel: every pixel is no-data (nodata value, mask or alpha)')
+            return None
+        pixels, box = found
+        results['img'] = pixels.img
+        results['img_shape'] = results['ori_shape'] = pixels.img.shape[:2]
         results['tile_shape'] = tile_shape
-        results['window'] = window
+        results['window'] = box
+        results['valid_fraction'] = pixels.valid_fraction
         return results
 
     def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(window_size={self.window_size}, bands={self.bands}, '
-                f'value_range={self.value_range}, percentiles={self.percentiles}, '
-                f'on_corrupt={self.on_corrupt!r}, align_windows={self.align_windows})')
+        rule = ', '.join(f'{key}={value!r}' for key, value in self.rule.to_dict().items())
+        return (f'{type(self).__name__}(window_size={self.window_size}, {rule}, '
+                f'min_valid_fraction={self.min_valid_fraction}, max_tries={self.max_tries}, '
+                f'on_corrupt={self.policy.on_corrupt!r}, align_windows={self.align_windows})')

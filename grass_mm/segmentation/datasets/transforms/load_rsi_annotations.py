@@ -24,6 +24,11 @@ class LoadRSIAnnotations(LoadAnnotations):
     the mask. ``num_classes`` and ``ignore_index`` come from the arguments or, when those are None, from
     the data info (``RSISegDataset`` stores them there); without either, the value check is skipped.
 
+    At inference there is no mask to load: mmseg's ``inference_model`` and ``MMSegInferencer`` drop the
+    step named ``LoadAnnotations`` from the test pipeline and feed only the image (``img_path`` or ``img``),
+    so an input without ``seg_map_path`` passes through unchanged. The same test pipeline thus serves
+    evaluation and prediction; every dataset's data info has ``seg_map_path`` and is loaded and checked.
+
     Args:
         num_classes (int, optional): number of classes. Defaults to None (from the data info).
         ignore_index (int, optional): the ignored label. Defaults to None (data info, else 255).
@@ -35,6 +40,19 @@ class LoadRSIAnnotations(LoadAnnotations):
         super().__init__(**kwargs)
         self.num_classes = num_classes
         self.ignore_index = ignore_index
+
+    def transform(self, results: dict) -> dict:
+        """Loads and checks the mask; an inference input (no ``seg_map_path``) passes through.
+
+        Args:
+            results (dict): data info, or an inference input with ``img_path``/``img`` only.
+
+        Returns:
+            dict: ``results`` with ``gt_seg_map`` when a mask was given.
+        """
+        if 'seg_map_path' not in results:
+            return results
+        return super().transform(results)
 
     def _load_seg_map(self, results: dict) -> None:
         """Loads the mask into ``results['gt_seg_map']`` and validates it.

@@ -1,0 +1,41 @@
+# Barlow Twins at CPU size on a folder of RSI images, the counterpart of
+# configs/grass/grass_resnet18_cpu_rsi-folder.py (minutes on 2 cores): ResNet-18, 96 px views cut from random
+# 256 px windows, batch 8 images, 60 iterations; mmpretrain's `BarlowTwins` with the reference's asymmetric
+# views, cross-correlation loss and LARS schedule (BN and biases at lr x 0.024; linear warm-up over the first
+# 2 iterations, 10 of 350 epochs at paper size, then cosine to eta_min).
+# CPU-size choices: BN instead of SyncBN, projector 512-2048-2048-2048 (8192 / 4 as ResNet-18 has 512 channels in
+# place of 2048), lr 0.2 and eta_min 2e-4 (batch 256) scaled linearly to batch 8.
+# Point it at your images:
+#   python tools/train.py configs/barlowtwins/barlowtwins_resnet18_cpu_rsi-folder.py \
+#       --cfg-options train_dataloader.dataset.data_root=../shared/data/dubai_aerial/images
+_base_ = [
+    '../_base_/models/barlowtwins_resnet50.py',
+    '../_base_/datasets/rsi_folder_pretrain.py',
+    '../_base_/datasets/rsi_views_byol.py',
+    '../_base_/schedules/barlowtwins_lars_coslr_350e.py',
+    '../_base_/pretrain_runtime.py',
+]
+custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
+
+model = dict(
+    backbone=dict(depth=18, norm_cfg=dict(type='BN')),
+    neck=dict(in_channels=512, hid_channels=2048, out_channels=2048, norm_cfg=dict(type='BN1d')),
+    head=dict(in_channels=2048))
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    dataset=dict(data_root='data/demo/images', pipeline={{_base_.byol_cpu_train_pipeline}}))
+
+optim_wrapper = dict(optimizer=dict(lr=0.2 * 8 / 256))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1.6e-4, by_epoch=False, begin=0, end=2),
+    dict(type='CosineAnnealingLR', T_max=58, eta_min=2e-4 * 8 / 256, by_epoch=False, begin=2, end=60),
+]
+train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=60)
+auto_scale_lr = dict(base_batch_size=8)
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=5),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20, max_keep_ckpts=3))
+log_processor = dict(by_epoch=False)

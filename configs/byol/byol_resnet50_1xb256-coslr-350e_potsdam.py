@@ -1,0 +1,14 @@
+# BYOL (mmpretrain's `BYOL`) under the GraSS protocol on ISPRS Potsdam: the pretraining data, ResNet-50, batch 256
+# images on one GPU and 350 epochs of configs/grass/grass_resnet50_1xb256-coslr-350e_potsdam.py, with BYOL's own
+# model, views and optimiser from mmpretrain's reference config (lr scaled linearly to batch 256; see the bases and
+# configs/byol/README.md).
+_base_ = [
+    '../_base_/models/byol_resnet50.py',
+    '../_base_/datasets/potsdam_pretrain.py',
+    '../_base_/datasets/rsi_views_byol.py',
+    '../_base_/schedules/lars_coslr_350e_warmup10e.py',
+    '../_base_/pretrain_runtime.py',
+]
+custom_imports = dict(imports=['grass_mm.pretrain'], allow_failed_imports=False)
+
+train_dataloader = dict(batch_size=256, dataset=dict(pipeline={{_base_.byol_train_pipeline}}))

@@ -1,0 +1,31 @@
+"""``python -m tools.benchmark methods``: every method's real training step from its CPU config, against SimCLR's."""
+import pytest
+import torch
+from mmengine.config import Config
+
+from tools.harness.method_benchmark import bench_methods, build_step, methods_table, view_sides
+from tools.harness.methods import pretrain_configs
+
+
+def test_views_follow_the_config():
+    assert view_sides(Config.fromfile(str(pretrain_configs()['swav']))) == [96, 96] + [41] * 6
+    assert view_sides(Config.fromfile(str(pretrain_configs()['byol']))) == [96, 96]
+
+
+def test_a_step_trains_the_model():
+    built = build_step('mocov2', images=2, device=torch.device('cpu'))
+    assert built['images'] == 2 and built['sides'] == [96, 96] and built['params'] > 11e6
+    log_vars = built['step']()
+    assert torch.isfinite(log_vars['loss']) and built['step']()['loss'] != log_vars['loss']
+
+
+def test_bench_methods_reports_ratios_to_simclr():
+    lines = []
+    results = bench_methods(['grass'], images=2, repeats=1, device=torch.device('cpu'), log=lines.append)
+    assert list(results) == ['simclr', 'grass'] and 'round 1/1' in lines
+    assert results['simclr']['ratio'] == pytest.approx(1.0)
+    for row in results.values():
+        assert row['seconds'] > 0 and row['ratio_min'] <= row['ratio'] <= row['ratio_max'] and row['images'] == 2
+    table = methods_table(results).splitlines()
+    assert table[0].startswith('| method | family |') and len(table) == 2 + 2
+    assert table[3].startswith('| grass | contrastive + gradient guided sampling | 2 x 96 |')

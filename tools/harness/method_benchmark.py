@@ -1,0 +1,129 @@
+"""Training-step time of every pretraining method of the method table relative to SimCLR, side by side.
+
+Each method's model and optimiser are built from its CPU-size config (``tools/harness/methods.py``) and fed
+random images of the config's batch size with every view the config's ``MultiView`` cuts (two 96 px views; SwAV
+2 x 96 + 6 x 41 px). One step is ``model.train_step``, as mmengine's loop runs it: preprocessing, loss,
+backward and the config's optimiser step. Hooks do not run (SimSiam's fixed predictor lr, SwAV's queue and
+frozen prototypes: negligible in time); a model with training phases (GraSS) is timed in its last phase, the
+one that follows the warm-up. The methods alternate within every round, after one warm-up round.
+"""
+import statistics
+from typing import Callable, Dict, List, Optional, Sequence
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import MessageHub
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
+from mmengine.utils import import_modules_from_strings
+
+from tools.harness.methods import METHODS, get_method
+from tools.harness.timing import measured
+
+REFERENCE = 'simclr'
+
+
+def view_sides(cfg: Config) -> List[int]:
+    """The side of every view the config's ``MultiView`` cuts, in the order the model receives them.
+
+    Args:
+        cfg (Config): A pretraining config.
+
+    Returns:
+        list[int]: One side (px) per view.
+    """
+    multiview = next(t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'MultiView')
+    counts = multiview.num_views
+    if isinstance(counts, int):
+        counts = [counts] * len(multiview.transforms)
+    sides = []
+    for count, views in zip(counts, multiview.transforms):
+        crop = next(step for step in views if step.type == 'RandomResizedCrop')
+        sides += [crop.scale] * count
+    return sides
+
+
+def build_step(name: str, images: Optional[int], device: torch.device) -> Dict:
+    """Builds a method's model, optimiser and random batch from its CPU config.
+
+    Args:
+        name (str): A method of the table that pretrains.
+        images (int, optional): Images per step; None: the config's batch size.
+        device (torch.device): Where the step runs.
+
+    Returns:
+        dict: ``step`` (a callable running one training step), ``images``, ``sides`` and ``params`` (trainable
+        parameters).
+    """
+    from mmpretrain.registry import MODELS
+    from mmpretrain.structures import DataSample
+    cfg = Config.fromfile(str(get_method(name).config_path))
+    import_modules_from_strings(**cfg.custom_imports)
+    images = images or cfg.train_dataloader.batch_size
+    MessageHub.get_current_instance().update_info('max_iters', cfg.train_cfg.max_iters)  # cosine EMA momenta
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        model = MODELS.build(cfg.model).to(device).train()
+        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    phases = getattr(model, 'PHASES', None)
+    if phases:
+        model.set_phase(phases[-1])
+    generator = torch.Generator().manual_seed(0)
+    sides = view_sides(cfg)
+    data = dict(inputs=[torch.randint(0, 256, (images, 3, side, side), generator=generator, dtype=torch.uint8)
+                        for side in sides], data_samples=[DataSample() for _ in range(images)])
+    return dict(step=lambda: model.train_step(data, optim_wrapper), images=images, sides=sides,
+                params=sum(p.numel() for p in model.parameters() if p.requires_grad))
+
+
+def bench_methods(names: Sequence[str], images: Optional[int], repeats: int, device: torch.device,
+                  log: Callable[[str], None] = print) -> Dict[str, Dict]:
+    """Median step time of every method and its ratio to SimCLR's step in the same round.
+
+    Args:
+        names (Sequence[str]): Methods to time (SimCLR is added first when missing).
+        images (int, optional): Images per step for every method; None: each config's batch size.
+        repeats (int): Timed rounds after the warm-up round (>= 1).
+        device (torch.device): Where the steps run.
+        log (Callable[[str], None]): Progress output. Defaults to ``print``.
+
+    Returns:
+        dict: Method -> ``family``, ``images``, ``sides``, ``params``, ``seconds`` (median), ``ratio`` (median
+        of the per-round ratios to SimCLR), ``ratio_min``, ``ratio_max``.
+    """
+    names = list(dict.fromkeys([REFERENCE, *names]))
+    steps = {}
+    for name in names:
+        log(f'building {name}')
+        steps[name] = build_step(name, images, device)
+    seconds: Dict[str, List[float]] = {name: [] for name in names}
+    for round_ in range(repeats + 1):
+        for name in names:
+            run = measured(steps[name]['step'], device)
+            if round_ > 0:
+                seconds[name].append(run['seconds'])
+        log(f'round {round_}/{repeats}' + (' (warm-up)' if round_ == 0 else ''))
+    results = {}
+    for name in names:
+        ratios = [mine / ref for mine, ref in zip(seconds[name], seconds[REFERENCE])]
+        results[name] = dict(family=METHODS[name].family, images=steps[name]['images'], sides=steps[name]['sides'],
+                             params=steps[name]['params'], seconds=statistics.median(seconds[name]),
+                             ratio=statistics.median(ratios), ratio_min=min(ratios), ratio_max=max(ratios))
+    return results
+
+
+def methods_table(results: Dict[str, Dict]) -> str:
+    """The results as a markdown table, one row per method.
+
+    Args:
+        results (dict): :func:`bench_methods`' output.
+
+    Returns:
+        str: The table.
+    """
+    lines = ['| method | family | views per image (px) | trainable params (M) | step (s, median) | '
+             f'step / {REFERENCE} step (median, min-max over rounds) |', '|---|---|---|--:|--:|--:|']
+    for name, row in results.items():
+        sides = ' + '.join(f'{row["sides"].count(side)} x {side}' for side in dict.fromkeys(row['sides']))
+        lines.append(f'| {name} | {row["family"]} | {sides} | {row["params"] / 1e6:.2f} | {row["seconds"]:.3f} | '
+                     f'{row["ratio"]:.2f} ({row["ratio_min"]:.2f}-{row["ratio_max"]:.2f}) |')
+    return '\n'.join(lines)
