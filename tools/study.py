@@ -16,9 +16,9 @@ run; a re-run skips every finished stage. Protocol and measured results: docs/st
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import List
 
-from tools.harness.methods import METHODS, RANDOM, pretrain_configs
+from tools.harness.methods import METHODS, default_pairs, pretrain_configs
 from tools.harness.seeded_study import Evaluation, SeededStudy
 from tools.pipeline import FINETUNE_CONFIGS, shared_parser
 
@@ -71,25 +71,6 @@ def finetune_options(args: argparse.Namespace) -> dict:
     if args.finetune_batch is not None:
         options['train_dataloader.batch_size'] = args.finetune_batch
     return {**options, **args.finetune_cfg_options}
-
-
-def default_pairs(methods: Sequence[str]) -> List[Tuple[str, str]]:
-    """The paired differences a study reports: each method against random init, GraSS against SimCLR and
-    each ``grass-<base>`` against its base, for the methods that are present.
-
-    Args:
-        methods (Sequence[str]): The study's methods.
-
-    Returns:
-        list[tuple[str, str]]: ``(a, b)`` pairs, reported as ``a - b``.
-    """
-    pairs = []
-    for method in methods:
-        base = 'simclr' if method == 'grass' else method[len('grass-'):] if method.startswith('grass-') else None
-        if base in methods:
-            pairs.append((method, base))
-    pairs += [(method, RANDOM) for method in methods if method != RANDOM and RANDOM in methods]
-    return pairs
 
 
 def main(argv: List[str] = None) -> int:

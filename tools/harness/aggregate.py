@@ -228,3 +228,39 @@ def paired_interval_table(differences: Dict[str, dict], key: str = 'mIoU') -> st
         lines.append(f'| {name} | {stat["n"]} | ' + ' | '.join(_interval_cells(stat) + test) + f' | {per_seed} |')
     return '\n'.join(lines)
 
+
+def comparison_section(runs: Runs, classes: Sequence[str], pairs: Sequence[Sequence[str]]) -> dict:
+    """Everything reported about one comparison: the runs, per-metric summaries, the 95 % t-interval of each
+    variant's mIoU and the paired differences with theirs.
+
+    Args:
+        runs (dict): Variant -> seed -> metrics.
+        classes (Sequence[str]): Class names.
+        pairs (Sequence[tuple[str, str]]): ``(a, b)`` pairs for the paired differences.
+
+    Returns:
+        dict: ``runs``, ``summary``, ``mIoU_ci95`` and ``paired_differences`` (each with ``ci95``).
+    """
+    summary = summarize(runs, classes)
+    differences = paired_differences(runs, pairs)
+    for stat in differences.values():
+        stat['ci95'] = t_interval(stat)
+    return dict(runs=runs, summary=summary, mIoU_ci95={variant: t_interval(stats['mIoU'])
+                                                       for variant, stats in summary.items()},
+                paired_differences=differences)
+
+
+def comparison_lines(section: dict, classes: Sequence[str]) -> List[str]:
+    """The markdown of a :func:`comparison_section`: mIoU with intervals, paired differences, per-class IoU.
+
+    Args:
+        section (dict): A :func:`comparison_section` result.
+        classes (Sequence[str]): Class names.
+
+    Returns:
+        list[str]: Markdown lines.
+    """
+    return ['### mIoU per method', '', interval_table(section['summary']), '',
+            '### Paired differences (same seeds)', '', paired_interval_table(section['paired_differences']), '',
+            '### Per-class IoU', '', summary_table(section['summary'], classes)]
+

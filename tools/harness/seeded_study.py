@@ -11,13 +11,12 @@ from grass_mm.utils.atomic_write import PathLike, write_text_atomically
 
 from .aggregate import (
     Runs,
+    comparison_lines,
+    comparison_section,
     differences_table,
-    interval_table,
     paired_differences,
-    paired_interval_table,
     summarize,
     summary_table,
-    t_interval,
 )
 from .pipeline import StudyPipeline
 from .plot import plot_study
@@ -181,26 +180,21 @@ class SeededStudy:
         return report
 
     def _evaluation_report(self, name: str, base_ratio: Optional[float]) -> dict:
-        """Runs, summaries, intervals and paired differences of one evaluation."""
+        """Runs, summaries, intervals and paired differences of one evaluation, and its ablation."""
         by_ratio = dict(sorted(self.ablation[name].items(), key=lambda item: float(item[0][2:])))  # 'r=<ratio>'
-        main, ablation = summarize(self.main[name], self.classes), summarize(by_ratio, self.classes)
-        differences = paired_differences(self.main[name], self.pairs)
-        ablation_differences = paired_differences(
+        report = comparison_section(self.main[name], self.classes, self.pairs)
+        report['runs'] = dict(main=report['runs'], ablation=by_ratio)
+        report['summary'] = dict(main=report['summary'], ablation=summarize(by_ratio, self.classes))
+        report['ablation_paired_differences'] = paired_differences(
             by_ratio, [(f'r={r:g}', f'r={base_ratio:g}') for r in self.ratios if r != base_ratio])
-        intervals = {variant: t_interval(stats['mIoU']) for variant, stats in main.items()}
-        for stat in differences.values():
-            stat['ci95'] = t_interval(stat)
-        return dict(runs=dict(main=self.main[name], ablation=by_ratio), summary=dict(main=main, ablation=ablation),
-                    mIoU_ci95=intervals, paired_differences=differences,
-                    ablation_paired_differences=ablation_differences)
+        return report
 
     def _evaluation_lines(self, name: str, report: dict) -> List[str]:
         """The markdown section of one evaluation."""
         spec = self.evaluations[name]
+        section = dict(report, summary=report['summary']['main'])
         lines = ['', f'## Evaluation `{name}`: {Path(spec.config).name}, {spec.iters} iterations', '',
-                 '### mIoU per method', '', interval_table(report['summary']['main']), '',
-                 '### Paired differences (same seeds)', '', paired_interval_table(report['paired_differences']), '',
-                 '### Per-class IoU', '', summary_table(report['summary']['main'], self.classes)]
+                 *comparison_lines(section, self.classes)]
         if report['summary']['ablation']:
             lines += ['', '### Ablation: GraSS threshold ratio r', '',
                       summary_table(report['summary']['ablation'], self.classes, 'r'), '',
