@@ -25,6 +25,8 @@ FINETUNE_CONFIGS = {
     'frozen': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' /
     'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py',
     'full': REPO / 'configs' / 'benchmarks' / 'deeplabv3plus' / 'deeplabv3plus_r18b-d8_cpu-1xb4-200it_rsi-256x256.py',
+    'probe': REPO / 'configs' / 'benchmarks' / 'linear_probe' /
+    'linear-probe_r18b-d8_frozen_cpu-1xb8-300it_rsi-256x256.py',
 }
 
 
@@ -52,7 +54,8 @@ def shared_parser(doc: str, pretrain_iters: int, work_dir_help: str) -> argparse
                         'to it, e.g. SwAV\'s small crops); default: each config\'s own (96 for the CPU configs)')
     parser.add_argument('--finetune-iters', type=int, default=200, help='fine-tuning iterations')
     parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
-                        help='frozen backbone (the GraSS protocol) or full fine-tuning')
+                        help='DeepLabV3+ with a frozen backbone (the GraSS protocol), full fine-tuning, or a '
+                        'linear probe on the frozen features')
     parser.add_argument('--pretrain-cfg-options', nargs='+', action=DictAction, default={},
                         help='overrides of the pretraining configs, e.g. train_dataloader.batch_size=4')
     parser.add_argument('--finetune-cfg-options', nargs='+', action=DictAction, default={},

@@ -1,23 +1,25 @@
-"""Multi-seed study: GraSS against the baselines of the method table, same budget and seeds, plus an ablation.
+"""Multi-seed study: random init, SimCLR, GraSS and the baselines under one budget, with confidence intervals.
 
-    python -m tools.study --data ../shared/data/dubai_aerial --work-dir work_dirs/study_full  # ~1 h 35 min
-    python -m tools.study --data ../shared/data/dubai_aerial --work-dir work_dirs/study_small \\
-        --pretrain-iters 20 --finetune-iters 40 --crop 128 --resize 256 \\
-        --finetune-cfg-options optim_wrapper.optimizer.lr=0.05                            # a smaller run
+    python -m tools.study --data ../shared/data/dubai_aerial --work-dir work_dirs/study \\
+        --methods random simclr grass --seeds 0 1 2 3 4 5 6 7 \\
+        --extra-methods mocov2 byol --extra-seeds 0 1 2
 
 Every seed runs tools/pipeline.py's stages (pretraining on the train split's images, backbone extraction,
-DeepLabV3+ R18 fine-tuning on the train split, evaluation on the val split) for every method; the ablation
-pretrains GraSS with other threshold ratios r under the same seeds. Writes results.md / results.json /
-results.png (mean ± std over seeds, per-class IoU, paired differences) into the work dir after every run;
-a re-run skips every finished stage. Protocol and measured results: docs/study.md.
+fine-tuning on the train split, evaluation on the val split) for every method that has this seed, and
+scores each pretrained backbone with every evaluation (``--evaluations``: the frozen-backbone DeepLabV3+,
+full fine-tuning, the linear probe). ``--methods`` run with ``--seeds``, ``--extra-methods`` with
+``--extra-seeds``. Paired differences: every method against random init, GraSS against SimCLR and every
+``grass-<base>`` against its base. Writes results.md / results.json / results.png (mean ± std and 95 %
+t-intervals over seeds, per-seed values, per-class IoU, paired differences with paired t-tests) after every
+run; a re-run skips every finished stage. Protocol and measured results: docs/study.md.
 """
 import argparse
 import sys
 from pathlib import Path
 from typing import List
 
-from tools.harness.methods import pretrain_configs
-from tools.harness.seeded_study import SeededStudy
+from tools.harness.methods import METHODS, default_pairs, pretrain_configs
+from tools.harness.seeded_study import Evaluation, SeededStudy
 from tools.pipeline import FINETUNE_CONFIGS, shared_parser
 
 
@@ -31,35 +33,44 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
         argparse.Namespace: The options.
     """
     parser = shared_parser(__doc__, pretrain_iters=300, work_dir_help='output folder (per-seed runs and the results)')
-    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of every method')
-    parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[0.3, 0.7],
+    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of the --methods')
+    parser.add_argument('--extra-methods', nargs='*', default=[], choices=list(METHODS), metavar='METHOD',
+                        help='more methods (same names as --methods), run with --extra-seeds')
+    parser.add_argument('--extra-seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of the --extra-methods')
+    parser.add_argument('--evaluations', nargs='+', choices=sorted(FINETUNE_CONFIGS), default=None,
+                        help='how every backbone is scored (default: the --finetune one)')
+    parser.add_argument('--probe-iters', type=int, default=300, help='iterations of the linear probe evaluation')
+    parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[],
                         help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
+    parser.set_defaults(view_size=112)
+    parser.add_argument('--output-stride', type=int, choices=[16, 32], default=16,
+                        help='pretraining backbone output stride (16: last stage dilated, 7 x 7 maps at 112 px)')
     parser.add_argument('--crop', type=int, default=256, help='fine-tuning crop side (px)')
     parser.add_argument('--resize', type=int, default=512,
                         help='images are resized to fit RESIZE x RESIZE for evaluation (and around it, ratio '
                         '0.5-2, for fine-tuning)')
-    parser.add_argument('--finetune-batch', type=int, default=4, help='fine-tuning batch size')
+    parser.add_argument('--finetune-batch', type=int, default=None,
+                        help='fine-tuning batch size (default: each evaluation config\'s own)')
     return parser.parse_args(argv)
 
 
-def stage_options(args: argparse.Namespace) -> tuple:
-    """The config overrides that implement the scale options (the user's overrides win).
+def finetune_options(args: argparse.Namespace) -> dict:
+    """The fine-tuning overrides that implement the scale options (the user's overrides win).
 
     Args:
         args (argparse.Namespace): The options.
 
     Returns:
-        tuple: ``(pretrain_options, finetune_options)``; the view size is not an option but a stage setting
-        (``--view-size``), since its keys differ between methods.
+        dict: ``--cfg-options`` style keys.
     """
-    finetune = {
-        'train_dataloader.batch_size': args.finetune_batch,
+    options = {
         'train_dataloader.dataset.dataset.pipeline.2.scale': (args.resize, args.resize),
         'train_dataloader.dataset.dataset.pipeline.3.crop_size': (args.crop, args.crop),
         'model.data_preprocessor.size': (args.crop, args.crop),
-        'val_dataloader.dataset.pipeline.1.scale': (args.resize, args.resize),
-        **args.finetune_cfg_options}
-    return dict(args.pretrain_cfg_options), finetune
+        'val_dataloader.dataset.pipeline.1.scale': (args.resize, args.resize)}
+    if args.finetune_batch is not None:
+        options['train_dataloader.batch_size'] = args.finetune_batch
+    return {**options, **args.finetune_cfg_options}
 
 
 def main(argv: List[str] = None) -> int:
@@ -72,13 +83,16 @@ def main(argv: List[str] = None) -> int:
         int: The exit status (0 on success, 1 on bad input).
     """
     args = parse_args(argv)
-    pretrain_options, finetune_options = stage_options(args)
+    seeds = {method: args.seeds for method in args.methods}
+    seeds.update({method: args.extra_seeds for method in args.extra_methods if method not in seeds})
+    options = finetune_options(args)
+    evaluations = {name: Evaluation(FINETUNE_CONFIGS[name], args.probe_iters if name == 'probe' else
+                                    args.finetune_iters, options) for name in args.evaluations or [args.finetune]}
     try:
         study = SeededStudy(
-            args.work_dir, pretrain_configs(), FINETUNE_CONFIGS[args.finetune], args.data, args.methods,
-            seeds=args.seeds, ablation_ratios=args.ablation_ratios, finetune_mode=args.finetune,
-            pretrain_iters=args.pretrain_iters, finetune_iters=args.finetune_iters, view_size=args.view_size,
-            pretrain_options=pretrain_options, finetune_options=finetune_options)
+            args.work_dir, pretrain_configs(), evaluations, seeds, args.data, pairs=default_pairs(list(seeds)),
+            ablation_ratios=args.ablation_ratios, pretrain_iters=args.pretrain_iters,
+            pretrain_options=args.pretrain_cfg_options, view_size=args.view_size, output_stride=args.output_stride)
         study.run()
     except (FileNotFoundError, ValueError) as error:
         print(f'study: error: {error}', file=sys.stderr)

@@ -7,4 +7,4 @@ from grass_mm.env_check import check_environment
 
 check_environment(('mmcv', 'mmsegmentation'), need_mmcv_ops=True)
 
-from . import datasets, evaluation, hooks  # noqa: E402, F401
+from . import datasets, evaluation, hooks, models  # noqa: E402, F401

@@ -81,9 +81,10 @@ def test_plot_writes_a_png_and_refuses_nothing(tmp_path):
 def run_study(data, work_dir, *extra):
     return study.main([
         '--data', str(data), '--work-dir', str(work_dir), '--methods', 'grass', '--seeds', '0', '1',
-        '--ablation-ratios', '0.3', '--pretrain-iters', '1', '--finetune-iters', '1', '--view-size', '48',
-        '--crop', '64', '--resize', '64', '--finetune-batch', '2', '--pretrain-cfg-options',
-        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+        '--ablation-ratios', '0.3', '--pretrain-iters', '1', '--finetune-iters', '1', '--probe-iters', '1',
+        '--evaluations', 'frozen', 'probe', '--view-size', '48', '--crop', '64', '--resize', '64',
+        '--finetune-batch', '2', '--pretrain-cfg-options', 'train_dataloader.batch_size=2',
+        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
         'train_dataloader.dataset.pipeline.0.window_size=64', '--finetune-cfg-options',
         'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
         *extra
@@ -96,17 +97,28 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     assert run_study(data, work) == 0
     report = json.loads((work / 'results.json').read_text())
     classes = json.loads((data / 'meta.json').read_text())['classes']
-    main, ablation = report['summary']['main'], report['summary']['ablation']
-    assert list(main) == ['grass'] and list(ablation) == ['r=0.3', 'r=0.5']
-    assert all(stats['seeds'] == [0, 1] and stats['mIoU']['n'] == 2 for stats in [*main.values(), *ablation.values()])
-    # The ablation's r=0.5 row is the main GraSS run; the r=0.3 runs pretrained with that ratio.
-    assert report['runs']['ablation']['r=0.5'] == report['runs']['main']['grass']
-    assert report['ablation_paired_differences']['r=0.3 - r=0.5']['seeds'] == [0, 1]
-    dumped = work / 'ablation_r0.3' / 'seed1' / 'grass' / 'pretrain_1it_seed1' / 'grass_resnet18_cpu_rsi-folder.py'
-    assert Config.fromfile(str(dumped)).model.sampler.threshold_ratio == 0.3
+    assert list(report['evaluations']) == ['frozen', 'probe']
+    for evaluation in report['evaluations'].values():
+        main, ablation = evaluation['summary']['main'], evaluation['summary']['ablation']
+        assert list(main) == ['grass'] and list(ablation) == ['r=0.3', 'r=0.5']
+        assert all(stats['seeds'] == [0, 1] and stats['mIoU']['n'] == 2
+                   for stats in [*main.values(), *ablation.values()])
+        # The ablation's r=0.5 row is the main GraSS run; the r=0.3 runs pretrained with that ratio.
+        assert evaluation['runs']['ablation']['r=0.5'] == evaluation['runs']['main']['grass']
+        assert evaluation['ablation_paired_differences']['r=0.3 - r=0.5']['seeds'] == [0, 1]
+        assert set(evaluation['mIoU_ci95']['grass']) == {'low', 'high', 'half_width', 't', 'p'}
+    # both evaluations scored the same pretrained backbones, with their own fine-tuning
+    assert report['evaluations']['frozen']['runs'] != report['evaluations']['probe']['runs']
+    pretrain_dir = work / 'ablation_r0.3' / 'seed1' / 'grass' / 'pretrain_1it_seed1'
+    dumped = Config.fromfile(str(pretrain_dir / 'grass_resnet18_cpu_rsi-folder.py'))
+    assert dumped.model.sampler.threshold_ratio == 0.3
+    assert dumped.model.backbone.strides == (1, 2, 2, 1) and dumped.model.backbone.dilations == (1, 1, 1, 2)
+    assert dumped.train_dataloader.dataset.pipeline[1].transforms[0][0].scale == 48
+    assert sorted(p.name for p in pretrain_dir.glob('finetune_*')) == ['finetune_frozen_1it', 'finetune_probe_1it']
     table = (work / 'results.md').read_text()
     assert '| method | seeds | mIoU | aAcc | ' + ' | '.join(classes) + ' |' in table
-    assert '## Ablation: GraSS threshold ratio r' in table and '\n| r=0.3 | 0 1 | ' in table
+    assert '### Ablation: GraSS threshold ratio r' in table and '\n| r=0.3 | 0 1 | ' in table
+    assert '## Evaluation `probe`' in table and '| method | n | mIoU mean ± std | 95 % CI |' in table
     assert (work / 'results.png').read_bytes()[:8] == PNG
     # No validation inside the fine-tuning stage: only the evaluation stage measured the val split.
     finetune_dir = work / 'main' / 'seed0' / 'grass' / 'pretrain_1it_seed0' / 'finetune_frozen_1it'
@@ -117,8 +129,9 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     capsys.readouterr()
     assert run_study(data, work) == 0  # every stage is found and skipped
     out = capsys.readouterr().out
-    assert 'done in' not in out and out.count('done before, skipped') == 2 * 4 + 2 * 4
-    assert json.loads((work / 'results.json').read_text())['runs'] == report['runs']
+    # 2 seeds x (main, ablation) x 2 evaluations x 4 stages (pretrain, extract, fine-tune, evaluate)
+    assert 'done in' not in out and out.count('done before, skipped') == 2 * 2 * 2 * 4
+    assert json.loads((work / 'results.json').read_text())['evaluations'] == report['evaluations']
 
 
 def test_study_rejects_bad_options(tmp_path, capsys):

@@ -13,6 +13,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 import torch
 from mmengine.config import Config
 from mmengine.logging import MessageHub
+from mmengine.model import revert_sync_batchnorm
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.utils import import_modules_from_strings
@@ -55,20 +56,42 @@ def build_step(name: str, images: Optional[int], device: torch.device) -> Dict:
         dict: ``step`` (a callable running one training step), ``images``, ``sides`` and ``params`` (trainable
         parameters).
     """
+    return build_config_step(Config.fromfile(str(get_method(name).config_path)), images, device)
+
+
+def build_config_step(cfg: Config, images: Optional[int], device: torch.device, size: Optional[int] = None) -> Dict:
+    """Builds the model, optimiser and a random batch of any pretraining config.
+
+    Args:
+        cfg (Config): A pretraining config.
+        images (int, optional): Images per step; None: the config's batch size.
+        device (torch.device): Where the step runs.
+        size (int, optional): Side of the largest view; the others keep their ratio to it. Defaults to None
+            (the config's views).
+
+    Returns:
+        dict: ``step`` (a callable running one training step), ``images``, ``sides`` and ``params`` (trainable
+        parameters).
+    """
     from mmpretrain.registry import MODELS
     from mmpretrain.structures import DataSample
-    cfg = Config.fromfile(str(get_method(name).config_path))
     import_modules_from_strings(**cfg.custom_imports)
     images = images or cfg.train_dataloader.batch_size
-    MessageHub.get_current_instance().update_info('max_iters', cfg.train_cfg.max_iters)  # cosine EMA momenta
+    max_iters = cfg.train_cfg.get('max_iters') or cfg.train_cfg.get('max_epochs')
+    MessageHub.get_current_instance().update_info('max_iters', max_iters)  # cosine EMA momenta
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
-        model = MODELS.build(cfg.model).to(device).train()
+        model = MODELS.build(cfg.model)
+        if device.type == 'cpu':  # SyncBN of the paper-size configs runs on GPUs only
+            model = revert_sync_batchnorm(model)
+        model = model.to(device).train()
         optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     phases = getattr(model, 'PHASES', None)
     if phases:
         model.set_phase(phases[-1])
     generator = torch.Generator().manual_seed(0)
     sides = view_sides(cfg)
+    if size is not None:
+        sides = [max(1, round(side * size / max(sides))) for side in sides]
     data = dict(inputs=[torch.randint(0, 256, (images, 3, side, side), generator=generator, dtype=torch.uint8)
                         for side in sides], data_samples=[DataSample() for _ in range(images)])
     return dict(step=lambda: model.train_step(data, optim_wrapper), images=images, sides=sides,

@@ -7,7 +7,7 @@ paper-size ResNet-50 configs live next to it and are listed in the model-zoo REA
 """
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 REPO = Path(__file__).resolve().parents[2]
 RANDOM = 'random'
@@ -80,3 +80,22 @@ def methods_help() -> str:
         str: ``'name (family), ...'`` in table order.
     """
     return ', '.join(f'{name} ({method.family})' for name, method in METHODS.items())
+
+
+def default_pairs(methods: Sequence[str]) -> List[Tuple[str, str]]:
+    """The paired differences a study reports: GraSS against SimCLR, each ``grass-<base>`` against its base
+    and each method against random initialisation, for the methods that are present.
+
+    Args:
+        methods (Sequence[str]): The study's methods.
+
+    Returns:
+        list[tuple[str, str]]: ``(a, b)`` pairs, reported as ``a - b``.
+    """
+    pairs = []
+    for method in methods:
+        base = 'simclr' if method == 'grass' else method[len('grass-'):] if method.startswith('grass-') else None
+        if base in methods:
+            pairs.append((method, base))
+    return pairs + [(method, RANDOM) for method in methods if method != RANDOM and RANDOM in methods]
+

@@ -42,21 +42,25 @@ class StudyPipeline:
         seed (int): Random seed of every stage. Defaults to 0.
         label_fraction (float): Share of the training images used for fine-tuning (pretraining always uses
             all of them). Defaults to 1.0.
-        view_size (int, optional): Side of the pretraining views (every method's views keep their ratios,
-            ``stage_configs.view_size_options``); None keeps each config's. Defaults to None.
         pretrain_options (dict, optional): Config overrides (``--cfg-options`` style keys) of every
             pretraining stage, applied last. Defaults to None.
         finetune_options (dict, optional): Config overrides of the fine-tuning and evaluation stages.
             Defaults to None.
+        view_size (int, optional): Side of the pretraining views of every method (the other views of a
+            method keep their ratios, :func:`~tools.harness.stage_configs.view_size_options`). Defaults to None
+            (each config's own).
+        output_stride (int): Output stride of the pretraining backbone with ``view_size``: 32 or 16.
+            Defaults to 32.
+        report (bool): Write ``results.md/json/png`` when the run ends. Defaults to True.
         log (Callable[[str], None]): Progress output. Defaults to ``print``.
     """
 
     def __init__(self, work_dir: PathLike, pretrain_configs: Dict[str, PathLike], finetune_config: PathLike,
                  data: Optional[PathLike] = None, methods: Sequence[str] = ('grass', 'simclr', RANDOM),
                  finetune_mode: str = 'frozen', pretrain_iters: int = 60, finetune_iters: int = 200, seed: int = 0,
-                 label_fraction: float = 1.0, view_size: Optional[int] = None,
-                 pretrain_options: Optional[dict] = None, finetune_options: Optional[dict] = None,
-                 log: Callable[[str], None] = print) -> None:
+                 label_fraction: float = 1.0, pretrain_options: Optional[dict] = None,
+                 finetune_options: Optional[dict] = None, view_size: Optional[int] = None, output_stride: int = 32,
+                 report: bool = True, log: Callable[[str], None] = print) -> None:
         self.pretrain_configs = dict(pretrain_configs)
         unknown = [m for m in methods if m != RANDOM and m not in self.pretrain_configs]
         if unknown or not methods:
@@ -67,8 +71,9 @@ class StudyPipeline:
         self.work_dir, self.data = Path(work_dir), None if data is None else Path(data)
         self.methods, self.finetune_cfg_path, self.mode = list(dict.fromkeys(methods)), finetune_config, finetune_mode
         self.pretrain_iters, self.finetune_iters, self.seed, self.log = pretrain_iters, finetune_iters, seed, log
-        self.label_fraction, self.view_size = label_fraction, view_size
+        self.label_fraction = label_fraction
         self.pretrain_options, self.finetune_options = dict(pretrain_options or {}), dict(finetune_options or {})
+        self.view_size, self.output_stride, self.report = view_size, output_stride, report
         self._runs = 0
 
     def run(self) -> Dict[str, dict]:
@@ -83,6 +88,8 @@ class StudyPipeline:
         for index, method in enumerate(self.methods, 1):
             self.log(f'==> [{index}/{len(self.methods)}] {method}')
             results[method] = self._run_method(method)
+        if not self.report:
+            return results
         settings = dict(data=str(self.data), methods=self.methods, pretrain_iters=self.pretrain_iters,
                         finetune_iters=self.finetune_iters, finetune_config=str(self.finetune_cfg_path),
                         label_fraction=self.label_fraction, view_size=self.view_size, seed=self.seed)
@@ -101,7 +108,8 @@ class StudyPipeline:
             checkpoint = pretrain_dir / f'iter_{self.pretrain_iters}.pth'
             self._stage(f'{method}: pretrain {self.pretrain_iters} it', checkpoint, lambda: self._train(
                 pretrain_config(self.pretrain_configs[method], self.data, pretrain_dir, self.pretrain_iters,
-                                self.seed, self._name(method, 'pretrain'), self.view_size), self.pretrain_options))
+                                self.seed, self._name(method, 'pretrain'), self.view_size, self.output_stride),
+                self.pretrain_options))
             backbone = pretrain_dir / 'backbone.pth'
             self._stage(f'{method}: extract backbone', backbone, lambda: self._extract(checkpoint, backbone))
             finetune_dir = pretrain_dir / f'finetune_{tag}'

@@ -47,35 +47,40 @@ def scale_iterations(cfg: Config, iters: int) -> Config:
     return cfg
 
 
-def _common(cfg: Config, work_dir: PathLike, seed: int, name: str) -> Config:
-    """Applies the study-wide settings every stage shares."""
-    cfg.work_dir = str(work_dir)
-    cfg.experiment_name = name
-    cfg.randomness = dict(seed=seed, deterministic=False)
-    cfg.resume, cfg.load_from = True, None  # continue an interrupted stage from its latest checkpoint
-    return cfg
+# ResNet stage strides and dilations per output stride: at 16 the last stage keeps layer3's resolution and
+# reaches as far by dilation.
+RESNET_OUTPUT_STRIDES = {16: dict(strides=(1, 2, 2, 1), dilations=(1, 1, 1, 2)),
+                         32: dict(strides=(1, 2, 2, 2), dilations=(1, 1, 1, 1))}
 
 
-def view_size_options(cfg: Config, size: int) -> Dict[str, int]:
-    """``--cfg-options`` that set a pretraining config's view side, keeping the ratios between its views.
+def view_size_options(cfg: Config, size: int, output_stride: Optional[int] = None) -> Dict[str, object]:
+    """``--cfg-options`` that set a pretraining config's view side, keeping the ratios between its views, and
+    optionally the backbone's output stride.
 
     Every ``RandomResizedCrop`` of the ``MultiView`` entry of ``train_dataloader.dataset.pipeline`` (one per
     view pipeline: two for BYOL's asymmetric views, large and small for SwAV's multi-crop) gets ``size`` times
     its scale over the first one's, so the first view is ``size`` px and SwAV's small crops shrink with it.
+    With ``output_stride=16`` a ResNet's last stage runs at stride 1 with dilation 2: the Grad-CAM map of a
+    112 px view is then 7 x 7 cells, as for the paper's 224 px views at stride 32; dilation changes no
+    weight, so the backbone transfers unchanged.
 
     Args:
         cfg (Config): A pretraining config.
         size (int): The new side of the first view pipeline's crops (>= 1).
+        output_stride (int, optional): 16 or 32 for ``model.backbone`` (a ResNet); None leaves the backbone
+            as configured. Defaults to None.
 
     Returns:
-        dict: Option key (e.g. ``train_dataloader.dataset.pipeline.1.transforms.0.0.scale``) -> side in px.
+        dict: Option key (e.g. ``train_dataloader.dataset.pipeline.1.transforms.0.0.scale``) -> value.
 
     Raises:
-        ValueError: If ``size < 1``, or the pipeline has no ``MultiView`` whose view pipelines start with a
-            square ``RandomResizedCrop``.
+        ValueError: If ``size < 1``, the output stride is not 16 or 32, or the pipeline has no ``MultiView``
+            whose view pipelines start with a square ``RandomResizedCrop``.
     """
     if size < 1:
         raise ValueError(f'the view size must be >= 1, got {size}')
+    if output_stride not in (None, 16, 32):
+        raise ValueError(f'output_stride must be 16 or 32, got {output_stride!r}')
     pipeline = cfg.train_dataloader.dataset.pipeline
     crops = {}
     for index, transform in enumerate(pipeline):
@@ -89,11 +94,23 @@ def view_size_options(cfg: Config, size: int) -> Dict[str, int]:
         raise ValueError(f'{cfg.filename}: no MultiView with a square RandomResizedCrop in '
                          'train_dataloader.dataset.pipeline; cannot set the view size')
     first = next(iter(crops.values()))
-    return {key: max(1, round(size * scale / first)) for key, scale in crops.items()}
+    options = {key: max(1, round(size * scale / first)) for key, scale in crops.items()}
+    if output_stride is not None:
+        options.update({f'model.backbone.{key}': value for key, value in RESNET_OUTPUT_STRIDES[output_stride].items()})
+    return options
+
+
+def _common(cfg: Config, work_dir: PathLike, seed: int, name: str) -> Config:
+    """Applies the study-wide settings every stage shares."""
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = name
+    cfg.randomness = dict(seed=seed, deterministic=False)
+    cfg.resume, cfg.load_from = True, None  # continue an interrupted stage from its latest checkpoint
+    return cfg
 
 
 def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, iters: int, seed: int,
-                    name: str, view_size: Optional[int] = None) -> Config:
+                    name: str, view_size: Optional[int] = None, output_stride: int = 32) -> Config:
     """The pretraining stage of any method on the train split's images (``RSIImageFolder``).
 
     Args:
@@ -104,14 +121,15 @@ def pretrain_config(config: PathLike, data_root: PathLike, work_dir: PathLike, i
         seed (int): Random seed.
         name (str): Experiment name (unique within the process).
         view_size (int, optional): Side of the first view (the others keep their ratio to it, see
-            :func:`view_size_options`); None keeps the config's. Defaults to None.
+            :func:`view_size_options`); None keeps the config's views and backbone. Defaults to None.
+        output_stride (int): Backbone output stride with ``view_size``. Defaults to 32.
 
     Returns:
         Config: The stage config.
     """
     cfg = scale_iterations(Config.fromfile(str(config)), iters)
     if view_size is not None:
-        cfg.merge_from_dict(view_size_options(cfg, view_size))
+        cfg.merge_from_dict(view_size_options(cfg, view_size, output_stride))
     dataset = cfg.train_dataloader.dataset
     dataset.data_root, dataset.data_prefix, dataset.ann_file = str(data_root), 'images', 'splits/train.txt'
     return _common(cfg, work_dir, seed, name)
@@ -147,8 +165,9 @@ def finetune_config(config: PathLike, data_root: PathLike, backbone: Optional[Pa
         if cfg.train_dataloader.dataset.type != 'LabelFractionDataset':
             raise ValueError(f'{config}: a label fraction needs the training set wrapped in LabelFractionDataset')
         cfg.train_dataloader.dataset.update(fraction=label_fraction, seed=seed)
-    for head in (cfg.model.decode_head, cfg.model.auxiliary_head):
-        head.num_classes, head.ignore_index = len(meta['classes']), ignore_index
+    for head in (cfg.model.decode_head, cfg.model.get('auxiliary_head')):
+        if head:  # a linear probe has no auxiliary head
+            head.num_classes, head.ignore_index = len(meta['classes']), ignore_index
     cfg.val_evaluator.ignore_index = ignore_index
     cfg.test_evaluator = cfg.val_evaluator
     # no validation inside the training loop: the evaluation stage measures the final checkpoint once
