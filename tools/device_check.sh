@@ -48,8 +48,8 @@ stage "demo images"
 "$PY" -m tools.make_demo_data "$WORK/demo" --num-train 12 --num-val 4 --size 256
 batch=$((8 / NGPUS > 0 ? 8 / NGPUS : 1))
 for config in configs/grass/grass_resnet50_1xb256-coslr-350e_potsdam.py \
-              configs/grass/grass-byol_resnet50_1xb256-coslr-200e_potsdam.py \
-              configs/grass/grass-mocov2_resnet50_1xb256-coslr-200e_potsdam.py; do
+              configs/grass/grass-byol_resnet50_1xb256-coslr-350e_potsdam.py \
+              configs/grass/grass-mocov2_resnet50_1xb256-coslr-350e_potsdam.py; do
   name=$(basename "$config" .py)
   stage "two iterations of $name on $NGPUS process(es), $batch images each"
   rm -rf "${WORK:?}/$name"

@@ -1,7 +1,7 @@
 # BYOL at CPU size on a folder of RSI images, the counterpart of configs/grass/grass_resnet18_cpu_rsi-folder.py
 # (minutes on 2 cores): ResNet-18, 96 px views cut from random 256 px windows, batch 8 images, 60 iterations;
 # mmpretrain's `BYOL` with the reference's asymmetric views, cosine target momentum (0.99 -> 1) and LARS schedule
-# (linear warm-up over the first 2 iterations, 10 of 350 epochs at paper size, then cosine).
+# (linear warm-up over the first 10/350 of training (2 of 60 iterations), 10 of 350 epochs at paper size, then cosine).
 # CPU-size choices: BN instead of SyncBN, projector 512-1024-256 and predictor 256-1024-256 (the hidden width
 # 4096 / 4 as ResNet-18 has 512 channels in place of 2048), lr 0.3 (batch 256) scaled linearly to batch 8.
 # Point it at your images:
@@ -29,8 +29,8 @@ train_dataloader = dict(
 
 optim_wrapper = dict(optimizer=dict(lr=0.3 * 8 / 256))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0, end=2),
-    dict(type='CosineAnnealingLR', T_max=58, by_epoch=False, begin=2, end=60),
+    dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0, end_ratio=10 / 350),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin_ratio=10 / 350),
 ]
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=60)
 auto_scale_lr = dict(base_batch_size=8)

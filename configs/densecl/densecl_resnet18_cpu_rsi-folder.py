@@ -27,7 +27,7 @@ train_dataloader = dict(
     dataset=dict(data_root='data/demo/images', pipeline={{_base_.mocov2_cpu_train_pipeline}}))
 
 optim_wrapper = dict(optimizer=dict(lr=0.03 * 8 / 256))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=60, by_epoch=False, begin=0, end=60)]
+param_scheduler = [dict(type='CosineAnnealingLR', by_epoch=False)]
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=60)
 auto_scale_lr = dict(base_batch_size=8)
 default_hooks = dict(

@@ -30,7 +30,7 @@ train_dataloader = dict(
 
 lr = 0.05 * 8 / 256
 optim_wrapper = dict(optimizer=dict(lr=lr))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=60, by_epoch=False, begin=0, end=60)]
+param_scheduler = [dict(type='CosineAnnealingLR', by_epoch=False)]
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=60)
 auto_scale_lr = dict(base_batch_size=8)
 custom_hooks = [dict(type='SimSiamHook', priority='HIGH', fix_pred_lr=True, lr=lr, adjust_by_epoch=False)]

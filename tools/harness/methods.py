@@ -43,6 +43,10 @@ METHODS: Dict[str, Method] = {method.name: method for method in (
     Method('swav', 'clustering', 'configs/swav/swav_resnet18_cpu_rsi-folder.py'),
     Method('densecl', 'dense contrastive', 'configs/densecl/densecl_resnet18_cpu_rsi-folder.py'),
     Method('mocov3', 'contrastive', 'configs/mocov3/mocov3_resnet18_cpu_rsi-folder.py'),
+    Method('grass-mocov2', 'contrastive + gradient guided sampling',
+           'configs/grass/grass-mocov2_resnet18_cpu_rsi-folder.py'),
+    Method('grass-byol', 'siamese / self-distillation + gradient guided sampling',
+           'configs/grass/grass-byol_resnet18_cpu_rsi-folder.py'),
     Method(RANDOM, 'no pretraining', None),
 )}
 

@@ -1,0 +1,14 @@
+# GraSS on MoCo v2 under the GraSS protocol on ISPRS Potsdam: the MoCo v2 baseline
+# (configs/mocov2/mocov2_resnet50_1xb256-coslr-350e_potsdam.py: mmpretrain's `MoCo`, its views and optimiser,
+# ResNet-50, batch 256, 350 epochs) with gradient guided sampling after the ID warm-up (the first 10 %,
+# configs/_base_/grass_warmup.py). Model type and hook are the only differences to the baseline. Guide objective:
+# MoCo's InfoNCE with each view as the query in turn, negatives read from the queue (never enqueued).
+_base_ = ['../mocov2/mocov2_resnet50_1xb256-coslr-350e_potsdam.py', '../_base_/grass_warmup.py']
+
+# GraSSMoCo with the plug-in's defaults, which are GraSS's sampling (spec §3):
+# sampler=dict(type='GradientGuidedSampler', threshold_ratio=0.5, interpolation='nearest', min_box_size=0.0,
+# region_rule='peak'), localize_scale=1.0 (guide pass at full resolution), guide_updates_bn=False (BN statistics
+# updated once per step, by the training pass), guide_target='online' (the other view's target is the online branch
+# with stop-gradient; 'momentum' uses the base's momentum branch). Any of them can be set here;
+# configs/grass/README.md explains each.
+model = dict(type='GraSSMoCo')
