@@ -13,10 +13,12 @@ env:
 lint: env
 	$(VENV)/bin/ruff check .
 
-# The test suite after the lint check (what CI runs through .ci/run). Extra pytest flags:
+# The test suite after the lint check (what CI runs through .ci/run): one pytest-xdist worker per CPU core
+# (TEST_WORKERS=1 for one process), each test file on one worker. Extra pytest flags:
 # make test PYTEST_ARGS="-k sampler".
+TEST_WORKERS ?= auto
 test: lint
-	$(PY) -m pytest tests -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest tests -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The main job: pretrain (GraSS, SimCLR baseline, random init) -> extract -> fine-tune -> mIoU report,
 # on the demo dataset rendered on first use, or on DATA=/path/to/dataset (images/, masks/, splits/, meta.json).

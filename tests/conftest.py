@@ -17,6 +17,11 @@ GRASS_CPU = REPO_ROOT / 'configs' / 'grass' / 'grass_resnet18_cpu_rsi-folder.py'
 SIMCLR_CPU = REPO_ROOT / 'configs' / 'simclr' / 'simclr_resnet18_cpu_rsi-folder.py'
 MEAN, STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]
 
+if os.environ.get('PYTEST_XDIST_WORKER'):  # `make test` runs one worker per core: one thread each, no oversubscription
+    os.environ['OMP_NUM_THREADS'] = os.environ['MKL_NUM_THREADS'] = '1'  # and the processes the tests start
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+
 
 def pytest_addoption(parser):
     parser.addoption(

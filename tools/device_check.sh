@@ -11,10 +11,14 @@
 #      all-reduce); NGPUS=2 or more runs the synchronised path.
 # Stops at the first failure; prints one JSON line per benchmark and per training run at the end (also in
 # WORK_DIR/results.jsonl).
-#   bash tools/device_check.sh [WORK_DIR]              (default work_dirs/device_check)
+# usage: bash tools/device_check.sh [WORK_DIR]              (default work_dirs/device_check)
 # Knobs: NGPUS (default: every visible GPU), PYTHON (default python), DEVICE (default cuda; cpu for a dry run
 # with gloo), BENCH_ARGS (default '--arch resnet18 --images 32 --size 224 --repeats 5').
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then  # the header above, without the comment marks
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=${PYTHON:-python}
 DEVICE=${DEVICE:-cuda}

@@ -4,6 +4,7 @@ from typing import Callable
 import pytest
 import torch
 from mmengine.hooks import Hook
+from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmpretrain.registry import HOOKS
 from mmpretrain.structures import DataSample
@@ -11,6 +12,13 @@ from mmpretrain.utils import get_ori_model
 from torch.utils.data import Dataset
 
 import grass_mm.pretrain  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def mmpretrain_scope():
+    """Every pretraining test builds in mmpretrain's scope, whatever scope an earlier test left current."""
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        yield
 
 
 class TwoViewDataset(Dataset):

@@ -96,9 +96,18 @@ def _loaders(cfg: Config) -> list:
     return [t for d in datasets for t in d.get('pipeline', []) if t.type in ('LoadRSIWindow', 'LoadRSIImage')]
 
 
-@pytest.mark.parametrize('path', sorted(BASES.glob('*.py')), ids=lambda p: p.stem)
+# the data bases (a `raster` rule and data loaders) and every pretraining config that combines one with a method's
+# view pipelines (configs/_base_/datasets/rsi_views_*.py: views only, their loader entries take the rule's
+# defaults unless the method config sets them)
+DATA_BASES = [path for path in sorted(BASES.glob('*.py')) if not path.stem.startswith('rsi_views_')]
+PRETRAINING = sorted(path for path in (BASES.parents[1]).glob('*/*_resnet*.py') if 'benchmarks' not in path.parts)
+
+
+@pytest.mark.parametrize('path', DATA_BASES + PRETRAINING, ids=lambda p: p.stem)
 def test_every_loader_entry_uses_the_config_raster_rule(path):
     cfg = Config.fromfile(path)
+    if 'raster' not in cfg:
+        pytest.skip(f'{path.name}: no raster rule (not an RSI data config)')
     loaders = _loaders(cfg)
     assert loaders, f'{path.name}: no LoadRSIWindow/LoadRSIImage entry'
     for loader in loaders:
