@@ -4,6 +4,7 @@
     python -m tools.benchmark step --arch resnet18 --images 32 --size 224 --repeats 5
     python -m tools.benchmark step --base mocov2   # or byol: GS on another base method
     python -m tools.benchmark methods --repeats 10        # every method's step / SimCLR's, CPU-size configs
+    python -m tools.benchmark methods --methods grass simclr --study-views 112 16   # also at the study's views
 
 Runs alternate in one process (reference loop, batched sampler, ...; base step (SimCLR, MoCo v2 or BYOL),
 GS step, GS step with ``localize_scale=0.5``, for MoCo v2 / BYOL GS with ``guide_target='momentum'``, ...)
@@ -54,6 +55,9 @@ def main() -> None:
     methods.add_argument('--repeats', type=int, default=5, help='timed alternating rounds (after one warm-up)')
     methods.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     methods.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch default)')
+    methods.add_argument('--study-views', nargs=2, type=int, default=None, metavar=('SIZE', 'STRIDE'),
+                         help='also time every method with views of SIZE px and a ResNet output stride STRIDE '
+                         '(16 or 32), as tools/study.py --view-size SIZE --output-stride STRIDE')
     args = parser.parse_args()
     device = torch.device(args.device)
     torch.set_num_threads(args.threads or torch.get_num_threads())
@@ -64,7 +68,10 @@ def main() -> None:
         print(json.dumps({kind: values['memory'] for kind, values in med.items()}))
         return
     if args.command == 'methods':
-        results = bench_methods(args.methods, args.images, args.repeats, device)
+        if args.study_views and args.study_views[1] not in (16, 32):
+            parser.error(f'--study-views: the output stride must be 16 or 32, got {args.study_views[1]}')
+        results = bench_methods(args.methods, args.images, args.repeats, device,
+                                views=tuple(args.study_views) if args.study_views else None)
         print(methods_table(results))
         print(json.dumps(dict(results=results, device=str(device), torch_threads=torch.get_num_threads(),
                               repeats=args.repeats)))

@@ -29,3 +29,13 @@ def test_bench_methods_reports_ratios_to_simclr():
     table = methods_table(results).splitlines()
     assert table[0].startswith('| method | family |') and len(table) == 2 + 2
     assert table[3].startswith('| grass | contrastive + gradient guided sampling | 2 x 96 |')
+
+
+def test_study_views_are_timed_in_the_same_rounds():
+    results = bench_methods(['grass'], images=2, repeats=1, device=torch.device('cpu'), log=[].append,
+                            views=(64, 16))
+    assert list(results) == ['simclr', 'grass', 'simclr 64px/os16', 'grass 64px/os16']
+    assert results['grass 64px/os16']['sides'] == [64, 64] and results['grass']['sides'] == [96, 96]
+    assert results['grass 64px/os16']['family'] == results['grass']['family']
+    dilated = build_step('grass', images=1, device=torch.device('cpu'), size=64, output_stride=16)
+    assert dilated['sides'] == [64, 64]

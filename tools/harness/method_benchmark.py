@@ -5,10 +5,12 @@ random images of the config's batch size with every view the config's ``MultiVie
 2 x 96 + 6 x 41 px). One step is ``model.train_step``, as mmengine's loop runs it: preprocessing, loss,
 backward and the config's optimiser step. Hooks do not run (SimSiam's fixed predictor lr, SwAV's queue and
 frozen prototypes: negligible in time); a model with training phases (GraSS) is timed in its last phase, the
-one that follows the warm-up. The methods alternate within every round, after one warm-up round.
+one that follows the warm-up. The methods alternate within every round, after one warm-up round. With
+``views=(size, output_stride)`` every method is timed a second time, in the same rounds, with the study's
+views (``tools/study.py --view-size --output-stride``), as a row ``<method> <size>px/os<stride>``.
 """
 import statistics
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -19,6 +21,7 @@ from mmengine.registry import DefaultScope
 from mmengine.utils import import_modules_from_strings
 
 from tools.harness.methods import METHODS, get_method
+from tools.harness.stage_configs import RESNET_OUTPUT_STRIDES
 from tools.harness.timing import measured
 
 REFERENCE = 'simclr'
@@ -44,19 +47,25 @@ def view_sides(cfg: Config) -> List[int]:
     return sides
 
 
-def build_step(name: str, images: Optional[int], device: torch.device) -> Dict:
+def build_step(name: str, images: Optional[int], device: torch.device, size: Optional[int] = None,
+               output_stride: Optional[int] = None) -> Dict:
     """Builds a method's model, optimiser and random batch from its CPU config.
 
     Args:
         name (str): A method of the table that pretrains.
         images (int, optional): Images per step; None: the config's batch size.
         device (torch.device): Where the step runs.
+        size (int, optional): Side of the largest view (the others keep their ratio). Defaults to None.
+        output_stride (int, optional): 16 or 32 for the ResNet backbone. Defaults to None (the config's).
 
     Returns:
         dict: ``step`` (a callable running one training step), ``images``, ``sides`` and ``params`` (trainable
         parameters).
     """
-    return build_config_step(Config.fromfile(str(get_method(name).config_path)), images, device)
+    cfg = Config.fromfile(str(get_method(name).config_path))
+    if output_stride is not None:
+        cfg.model.backbone.update(RESNET_OUTPUT_STRIDES[output_stride])
+    return build_config_step(cfg, images, device, size)
 
 
 def build_config_step(cfg: Config, images: Optional[int], device: torch.device, size: Optional[int] = None) -> Dict:
@@ -99,7 +108,7 @@ def build_config_step(cfg: Config, images: Optional[int], device: torch.device, 
 
 
 def bench_methods(names: Sequence[str], images: Optional[int], repeats: int, device: torch.device,
-                  log: Callable[[str], None] = print) -> Dict[str, Dict]:
+                  log: Callable[[str], None] = print, views: Optional[Tuple[int, int]] = None) -> Dict[str, Dict]:
     """Median step time of every method and its ratio to SimCLR's step in the same round.
 
     Args:
@@ -108,16 +117,22 @@ def bench_methods(names: Sequence[str], images: Optional[int], repeats: int, dev
         repeats (int): Timed rounds after the warm-up round (>= 1).
         device (torch.device): Where the steps run.
         log (Callable[[str], None]): Progress output. Defaults to ``print``.
+        views (tuple[int, int], optional): ``(view size, output stride)``: also time every method with these
+            views, as rows ``<method> <size>px/os<stride>``. Defaults to None.
 
     Returns:
-        dict: Method -> ``family``, ``images``, ``sides``, ``params``, ``seconds`` (median), ``ratio`` (median
-        of the per-round ratios to SimCLR), ``ratio_min``, ``ratio_max``.
+        dict: Row (method, or method with the study's views) -> ``family``, ``images``, ``sides``, ``params``,
+        ``seconds`` (median), ``ratio`` (median of the per-round ratios to SimCLR at its config's views),
+        ``ratio_min``, ``ratio_max``.
     """
-    names = list(dict.fromkeys([REFERENCE, *names]))
-    steps = {}
-    for name in names:
+    methods = list(dict.fromkeys([REFERENCE, *names]))
+    variants = {name: (name, None, None) for name in methods}
+    if views is not None:
+        variants.update({f'{name} {views[0]}px/os{views[1]}': (name, *views) for name in methods})
+    names, steps = list(variants), {}
+    for name, (method, size, output_stride) in variants.items():
         log(f'building {name}')
-        steps[name] = build_step(name, images, device)
+        steps[name] = build_step(method, images, device, size, output_stride)
     seconds: Dict[str, List[float]] = {name: [] for name in names}
     for round_ in range(repeats + 1):
         for name in names:
@@ -128,9 +143,10 @@ def bench_methods(names: Sequence[str], images: Optional[int], repeats: int, dev
     results = {}
     for name in names:
         ratios = [mine / ref for mine, ref in zip(seconds[name], seconds[REFERENCE])]
-        results[name] = dict(family=METHODS[name].family, images=steps[name]['images'], sides=steps[name]['sides'],
-                             params=steps[name]['params'], seconds=statistics.median(seconds[name]),
-                             ratio=statistics.median(ratios), ratio_min=min(ratios), ratio_max=max(ratios))
+        results[name] = dict(family=METHODS[variants[name][0]].family, images=steps[name]['images'],
+                             sides=steps[name]['sides'], params=steps[name]['params'],
+                             seconds=statistics.median(seconds[name]), ratio=statistics.median(ratios),
+                             ratio_min=min(ratios), ratio_max=max(ratios))
     return results
 
 
