@@ -39,3 +39,11 @@ def test_study_views_are_timed_in_the_same_rounds():
     assert results['grass 64px/os16']['family'] == results['grass']['family']
     dilated = build_step('grass', images=1, device=torch.device('cpu'), size=64, output_stride=16)
     assert dilated['sides'] == [64, 64]
+
+
+def test_each_method_is_timed_in_the_phase_it_trains_in():
+    """GraSS and the plug-ins after their warm-up (GS); SimCLR, the same model without GraSSHook, in ID."""
+    cpu = torch.device('cpu')
+    names = ('simclr', 'grass', 'grass-byol', 'byol')
+    phases = {name: build_step(name, images=1, device=cpu)['phase'] for name in names}
+    assert phases == {'simclr': 'id', 'grass': 'gs', 'grass-byol': 'gs', 'byol': None}

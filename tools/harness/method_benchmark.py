@@ -1,13 +1,14 @@
 """Training-step time of every pretraining method of the method table relative to SimCLR, side by side.
 
-Each method's model and optimiser are built from its CPU-size config (``tools/harness/methods.py``) and fed
-random images of the config's batch size with every view the config's ``MultiView`` cuts (two 96 px views; SwAV
-2 x 96 + 6 x 41 px). One step is ``model.train_step``, as mmengine's loop runs it: preprocessing, loss,
-backward and the config's optimiser step. Hooks do not run (SimSiam's fixed predictor lr, SwAV's queue and
-frozen prototypes: negligible in time); a model with training phases (GraSS) is timed in its last phase, the
-one that follows the warm-up. The methods alternate within every round, after one warm-up round. With
-``views=(size, output_stride)`` every method is timed a second time, in the same rounds, with the study's
-views (``tools/study.py --view-size --output-stride``), as a row ``<method> <size>px/os<stride>``.
+Each method's model and optimiser are built from its CPU-size config (``tools/harness/methods.py``) and fed random
+images of the config's batch size with every view the config's ``MultiView`` cuts (two 96 px views; SwAV 2 x 96 + 6
+x 41 px). One step is ``model.train_step``, as mmengine's loop runs it: preprocessing, loss, backward and the
+config's optimiser step. Hooks do not run (SimSiam's fixed predictor lr, SwAV's queue and frozen prototypes:
+negligible in time); a model with training phases is timed in its last phase (the one after the warm-up) when its
+config switches it with GraSSHook, else in its first (the SimCLR baseline). The methods alternate within every
+round, after one warm-up round. With ``views=(size, output_stride)`` every method is timed a second time, in the
+same rounds, with the study's views (``tools/study.py --view-size --output-stride``), as a row ``<method>
+<size>px/os<stride>``.
 """
 import statistics
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -79,8 +80,8 @@ def build_config_step(cfg: Config, images: Optional[int], device: torch.device, 
             (the config's views).
 
     Returns:
-        dict: ``step`` (a callable running one training step), ``images``, ``sides`` and ``params`` (trainable
-        parameters).
+        dict: ``step`` (a callable running one training step), ``images``, ``sides``, ``params`` (trainable
+        parameters) and ``phase`` (the training phase it runs in; None for a model without phases).
     """
     from mmpretrain.registry import MODELS
     from mmpretrain.structures import DataSample
@@ -94,9 +95,12 @@ def build_config_step(cfg: Config, images: Optional[int], device: torch.device, 
             model = revert_sync_batchnorm(model)
         model = model.to(device).train()
         optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    # a model with training phases is timed in the phase its config trains in after the warm-up: the last one
+    # when GraSSHook switches it, else the first (the SimCLR baseline is the GraSS model without the hook)
     phases = getattr(model, 'PHASES', None)
     if phases:
-        model.set_phase(phases[-1])
+        switched = any(hook.get('type') == 'GraSSHook' for hook in cfg.get('custom_hooks', []))
+        model.set_phase(phases[-1] if switched else phases[0])
     generator = torch.Generator().manual_seed(0)
     sides = view_sides(cfg)
     if size is not None:
@@ -104,7 +108,8 @@ def build_config_step(cfg: Config, images: Optional[int], device: torch.device, 
     data = dict(inputs=[torch.randint(0, 256, (images, 3, side, side), generator=generator, dtype=torch.uint8)
                         for side in sides], data_samples=[DataSample() for _ in range(images)])
     return dict(step=lambda: model.train_step(data, optim_wrapper), images=images, sides=sides,
-                params=sum(p.numel() for p in model.parameters() if p.requires_grad))
+                params=sum(p.numel() for p in model.parameters() if p.requires_grad),
+                phase=getattr(model, 'phase', None))
 
 
 def bench_methods(names: Sequence[str], images: Optional[int], repeats: int, device: torch.device,
