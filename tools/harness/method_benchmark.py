@@ -60,8 +60,7 @@ def build_step(name: str, images: Optional[int], device: torch.device, size: Opt
         output_stride (int, optional): 16 or 32 for the ResNet backbone. Defaults to None (the config's).
 
     Returns:
-        dict: ``step`` (a callable running one training step), ``images``, ``sides`` and ``params`` (trainable
-        parameters).
+        dict: As :func:`build_config_step`.
     """
     cfg = Config.fromfile(str(get_method(name).config_path))
     if output_stride is not None:
