@@ -57,7 +57,8 @@ def draw_sampling_grid(views: torch.Tensor,
         span = cam.max() - cam.min()
         cam = (cam - cam.min()) / span if span > 0 else np.zeros_like(cam)
         heat = cv2.applyColorMap((cam * 255).astype(np.uint8), cv2.COLORMAP_JET)[..., ::-1]
-        overlay = (0.5 * images[i] + 0.5 * heat).astype(np.uint8)
+        # C order for OpenCV: the blend follows its inputs' strides (the colour map is reversed along channels)
+        overlay = np.ascontiguousarray((0.5 * images[i] + 0.5 * heat).astype(np.uint8))
         r0, r1, c0, c1 = (int(v) for v in boxes[i].tolist())
         cv2.rectangle(overlay, (c0, r0), (max(c0, c1 - 1), max(r0, r1 - 1)), (255, 255, 255), 1)
         rows.append(np.concatenate([images[i], overlay, crop_images[i]], axis=1))

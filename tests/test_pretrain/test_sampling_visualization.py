@@ -26,14 +26,15 @@ def test_preview_matches_training_sampler_and_keeps_bn_state(grass_cfg, make_vie
     assert picked['boxes'].shape == (8, 4) and picked['cam'].shape == (8, 2, 2)
 
 
-def test_grid_layout_and_box_drawn():
-    x = torch.zeros(2, 3, 20, 30)
+@pytest.mark.parametrize('height,width', [(20, 30), (112, 112)])  # 112: the study's views (once refused by OpenCV)
+def test_grid_layout_and_box_drawn(height, width):
+    x = torch.zeros(2, 3, height, width)
     cams = torch.arange(8.).view(2, 2, 2)
     boxes = torch.tensor([[0, 10, 0, 15], [5, 20, 10, 30]])
     grid = draw_sampling_grid(x, cams, boxes, x, [0, 0, 0], [1, 1, 1])
-    assert grid.shape == (40, 90, 3) and grid.dtype == np.uint8
-    assert (grid[0, 30:45] == 255).all()  # top edge of the first box in the overlay column, white
-    assert (grid[:, :30] == 0).all() and (grid[:, 60:] == 0).all()  # black views and crops
+    assert grid.shape == (2 * height, 3 * width, 3) and grid.dtype == np.uint8
+    assert (grid[0, width:width + 15] == 255).all()  # top edge of the first box in the overlay column, white
+    assert (grid[:, :width] == 0).all() and (grid[:, 2 * width:] == 0).all()  # black views and crops
 
 
 def test_hook_writes_grids_in_gs_phase_only(tmp_path, make_runner):
