@@ -9,6 +9,7 @@ _base_ = ['../mocov2/mocov2_resnet50_1xb256-coslr-350e_potsdam.py', '../_base_/g
 # sampler=dict(type='GradientGuidedSampler', threshold_ratio=0.5, interpolation='nearest', min_box_size=0.0,
 # region_rule='peak'), localize_scale=1.0 (guide pass at full resolution), guide_updates_bn=False (BN statistics
 # updated once per step, by the training pass), guide_target='online' (the other view's target is the online branch
-# with stop-gradient; 'momentum' uses the base's momentum branch). Any of them can be set here;
+# with stop-gradient; 'momentum' uses the base's momentum branch), guide_dtype=None (float32 guide pass; 'bfloat16' or
+# 'float16' runs its backbone forward in low precision, cheaper). Any of them can be set here;
 # configs/grass/README.md explains each.
 model = dict(type='GraSSMoCo')

@@ -107,6 +107,25 @@ def test_localize_scale_guides_on_smaller_views(grass_cfg, make_views):
     assert torch.isfinite(losses['loss'])
 
 
+@pytest.mark.parametrize('guide_dtype', ['bfloat16', 'float16'])
+def test_low_precision_guide_pass(guide_dtype, grass_cfg, make_views):
+    torch.manual_seed(0)
+    model = MODELS.build(grass_cfg())
+    low = copy.deepcopy(model)
+    low.guide_dtype = guide_dtype
+    x = torch.stack(make_views(), 1).flatten(0, 1)
+    _, feat, grad = model.guide(x)
+    before = bn_buffers(low)
+    _, low_feat, low_grad = low.guide(x)
+    assert low_feat.dtype == low_grad.dtype == torch.float32 and low_grad.shape == grad.shape
+    assert not torch.equal(low_feat, feat)  # the backbone really ran in low precision ...
+    assert (low_feat - feat).norm() < 0.05 * feat.norm()  # ... and stayed close to float32
+    assert all(torch.equal(v, before[k]) for k, v in bn_buffers(low).items())
+    assert all(p.grad is None for p in low.parameters())
+    low.set_phase('gs')
+    assert torch.isfinite(low.loss(make_views())['loss'])
+
+
 def test_linear_projection_neck_replicates_release_head(grass_cfg, make_views):
     model = MODELS.build(grass_cfg(neck=dict(type='LinearProjectionNeck', in_channels=512, hid_channels=64,
                                              out_channels=32)))
@@ -120,6 +139,8 @@ def test_bad_options(grass_cfg):
         MODELS.build(grass_cfg(localize_scale=0))
     with pytest.raises(ValueError, match='localize_scale'):
         MODELS.build(grass_cfg(localize_scale=1.5))
+    with pytest.raises(ValueError, match=r"GraSS: guide_dtype must be one of \(None, 'bfloat16', .*got 'fp8'"):
+        MODELS.build(grass_cfg(guide_dtype='fp8'))
     model = MODELS.build(grass_cfg())
     with pytest.raises(ValueError, match="'warmup'"):
         model.set_phase('warmup')

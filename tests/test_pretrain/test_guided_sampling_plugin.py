@@ -13,7 +13,7 @@ BASES = ('mocov2', 'byol', 'simsiam', 'barlowtwins')
 MOMENTUM_BASES = ('mocov2', 'byol')
 HOST = dict(mocov2='MoCo', byol='BYOL', simsiam='SimSiam', barlowtwins='BarlowTwins')
 MOMENTUM_PREFIX = dict(mocov2='encoder_k.', byol='target_net.')
-PLUGIN_KEYS = ('sampler', 'localize_scale', 'guide_updates_bn', 'guide_target')
+PLUGIN_KEYS = ('sampler', 'localize_scale', 'guide_updates_bn', 'guide_target', 'guide_dtype')
 BN_STATS = ('running_mean', 'running_var', 'num_batches_tracked')
 GUIDE_TARGETS = [(base, 'online') for base in BASES] + [(base, 'momentum') for base in MOMENTUM_BASES]
 
@@ -203,6 +203,23 @@ def test_localize_scale_guides_on_smaller_views(base, plugin_cfg, make_views):
     assert torch.isfinite(model.loss(make_views(size=96))['loss'])
 
 
+@pytest.mark.parametrize('base', BASES)
+def test_low_precision_guide_pass_changes_no_state(base, plugin_cfg, make_views):
+    model = build(plugin_cfg(base))
+    low = build(plugin_cfg(base, guide_dtype='bfloat16'))
+    views = make_views()
+    _, feats, _ = model.guide(views)
+    before = state(low)
+    _, low_feats, low_grads = low.guide(views)
+    for feat, low_feat, low_grad in zip(feats, low_feats, low_grads):
+        assert low_feat.dtype == low_grad.dtype == torch.float32
+        assert not torch.equal(low_feat, feat) and (low_feat - feat).norm() < 0.05 * feat.norm()
+    assert all(torch.equal(v, before[k]) for k, v in state(low).items())
+    assert all(p.grad is None for p in low.parameters())
+    low.set_phase('gs')
+    assert torch.isfinite(low.loss(make_views())['loss'])
+
+
 def test_bad_options(plugin_cfg):
     with pytest.raises(ValueError, match=r"GraSSMoCo: guide_target must be one of \('online', 'momentum'\)"):
         MODELS.build(plugin_cfg('mocov2', guide_target='key'))
@@ -212,6 +229,8 @@ def test_bad_options(plugin_cfg):
         MODELS.build(plugin_cfg('byol', localize_scale=0))
     with pytest.raises(ValueError, match='guide_updates_bn must be a bool'):
         MODELS.build(plugin_cfg('byol', guide_updates_bn='yes'))
+    with pytest.raises(ValueError, match="GraSSMoCo: guide_dtype must be one of .*got 'half'"):
+        MODELS.build(plugin_cfg('mocov2', guide_dtype='half'))
     model = MODELS.build(plugin_cfg('mocov2'))
     with pytest.raises(ValueError, match="'warmup'"):
         model.set_phase('warmup')

@@ -27,4 +27,5 @@ model = dict(
         min_box_size=0.0,  # no minimum box side, as released
         region_rule='peak'),  # component holding the arg-max; 'release' = the release's rule
     localize_scale=1.0,  # < 1: cheaper guide pass on downscaled views (deviation, off by default)
-    guide_updates_bn=False)  # True replicates the release's double BN-statistics update
+    guide_updates_bn=False,  # True replicates the release's double BN-statistics update
+    guide_dtype=None)  # 'float16' / 'bfloat16': guide pass's backbone forward in low precision (deviation, off)

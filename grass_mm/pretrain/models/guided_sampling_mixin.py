@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from .grass import frozen_bn_statistics
+from .utils import check_guide_dtype, frozen_bn_statistics, guide_features
 
 
 class GuidedSamplingMixin:
@@ -35,6 +35,9 @@ class GuidedSamplingMixin:
         guide_target (str): Where the guide objective takes the other view's target from: ``'online'``, the
             online branch's own output with stop-gradient, or ``'momentum'``, the base's momentum branch as
             it is before this step's update (only for bases that have one). Defaults to 'online'.
+        guide_dtype (str, optional): Run the guide pass's online backbone forwards in ``'bfloat16'`` or
+            ``'float16'`` (autocast; the rest of the guide pass stays float32), see ``GraSS``. Defaults to
+            None (float32).
         **kwargs: Keyword arguments of the base algorithm.
     """
 
@@ -47,6 +50,7 @@ class GuidedSamplingMixin:
                  localize_scale: float = 1.0,
                  guide_updates_bn: bool = False,
                  guide_target: str = 'online',
+                 guide_dtype: Optional[str] = None,
                  **kwargs) -> None:
         super().__init__(*args, **kwargs)
         name = type(self).__name__
@@ -62,6 +66,7 @@ class GuidedSamplingMixin:
         self.localize_scale = float(localize_scale)
         self.guide_updates_bn = guide_updates_bn
         self.guide_target = guide_target
+        self.guide_dtype = check_guide_dtype(name, guide_dtype)
         self.phase = 'id'
 
     def set_phase(self, phase: str) -> None:
@@ -125,9 +130,7 @@ class GuidedSamplingMixin:
             views = [F.interpolate(v, size=size, mode='bilinear', align_corners=False, antialias=True)
                      for v in views]
         with frozen_bn_statistics(self, enabled=not self.guide_updates_bn):
-            with torch.no_grad():
-                feats = [self.backbone(v)[-1] for v in views]
-            feats = [f.detach().requires_grad_(True) for f in feats]
+            feats = [guide_features(self.backbone, v, self.guide_dtype) for v in views]
             loss = self.guide_loss(feats, views)
         grads = torch.autograd.grad(loss, feats)
         return list(views), [f.detach() for f in feats], list(grads)
