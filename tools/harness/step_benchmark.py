@@ -60,12 +60,23 @@ def build_model(base: str, arch: str, device: torch.device) -> torch.nn.Module:
     return model.to(device).train()
 
 
-def step_kinds(base: str) -> Dict[str, Dict]:
+def low_precision(device: torch.device) -> str:
+    """The guide pass's low-precision dtype benchmarked on ``device``: float16 on CUDA (the closer maps, see
+    ``tools/benchmark.py guide-fidelity``), bfloat16 on the CPU (the one with fast kernels there, AMX)."""
+    return 'float16' if device.type == 'cuda' else 'bfloat16'
+
+
+def step_kinds(base: str, device: torch.device) -> Dict[str, Dict]:
     """The steps compared, each as the model attributes it sets: the base method (ID phase), GS, GS with
-    ``localize_scale=0.5`` and, for bases with a momentum branch, GS with ``guide_target='momentum'``."""
-    common = dict(localize_scale=1.0) if base == 'simclr' else dict(localize_scale=1.0, guide_target='online')
+    ``localize_scale=0.5``, GS with the guide pass in :func:`low_precision` and, for bases with a momentum
+    branch, GS with ``guide_target='momentum'``."""
+    common = dict(localize_scale=1.0, guide_dtype=None)
+    if base != 'simclr':
+        common['guide_target'] = 'online'
+    dtype = low_precision(device)
     kinds = {base: dict(common, phase='id'), 'gs': dict(common, phase='gs'),
-             'gs_localized': dict(common, phase='gs', localize_scale=0.5)}
+             'gs_localized': dict(common, phase='gs', localize_scale=0.5),
+             f'gs_{dtype}': dict(common, phase='gs', guide_dtype=dtype)}
     if base != 'simclr':
         kinds['gs_momentum'] = dict(common, phase='gs', guide_target='momentum')
     return kinds
@@ -79,7 +90,7 @@ def run_steps(base: str, arch: str, images: int, size: int, repeats: int,
     model = build_model(base, arch, device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-6)
     views = [torch.randn(images, 3, size, size, device=device) for _ in range(2)]
-    kinds = step_kinds(base)
+    kinds = step_kinds(base, device)
 
     def step(kind: str) -> None:
         settings = dict(kinds[kind])
