@@ -7,6 +7,7 @@ from typing import Dict, Optional
 
 import torch
 
+from tools.harness.timing import sync
 from tools.visualize_sampling import build_model_and_loader
 
 # The options compared with the default guide pass (float32 at the views' size), as model attributes.
@@ -66,12 +67,10 @@ def guide_fidelity(config: str, checkpoint: Optional[str], images: str, batch_si
         boxes = {}
         for round_ in range(repeats + 1):  # round 0 warms up
             for name, variant in models.items():
-                if device.type == 'cuda':
-                    torch.cuda.synchronize(device)
+                sync(device)
                 start = time.perf_counter()
                 boxes[name] = variant.sampling_preview(views)['boxes'].cpu()
-                if device.type == 'cuda':
-                    torch.cuda.synchronize(device)
+                sync(device)
                 if round_:
                     seconds[name].append(time.perf_counter() - start)
         for name in VARIANTS:

@@ -8,7 +8,7 @@ from mmpretrain.models import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from .utils import AllGatherWithGrad, check_guide_dtype, frozen_bn_statistics, guide_features
+from .utils import AllGatherWithGrad, check_guide_options, downscaled, frozen_bn_statistics, guide_features
 
 
 @MODELS.register_module()
@@ -60,15 +60,11 @@ class GraSS(BaseSelfSupervisor):
             pretrained=pretrained,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
-        if isinstance(localize_scale, bool) or not isinstance(localize_scale, (int, float)) \
-                or not 0 < localize_scale <= 1:
-            raise ValueError(f'GraSS: localize_scale must be a number in (0, 1], got {localize_scale!r}')
-        if not isinstance(guide_updates_bn, bool):
-            raise ValueError(f'GraSS: guide_updates_bn must be a bool, got {guide_updates_bn!r}')
+        check_guide_options('GraSS', localize_scale, guide_updates_bn, guide_dtype)
         self.sampler = MODELS.build(sampler)
         self.localize_scale = float(localize_scale)
         self.guide_updates_bn = guide_updates_bn
-        self.guide_dtype = check_guide_dtype('GraSS', guide_dtype)
+        self.guide_dtype = guide_dtype
         self.phase = 'id'
 
     def set_phase(self, phase: str) -> None:
@@ -115,9 +111,7 @@ class GraSS(BaseSelfSupervisor):
         Returns:
             tuple[torch.Tensor]: The (possibly downscaled) guide views, ``F`` and ``dL/dF``.
         """
-        if self.localize_scale < 1:
-            size = [max(1, round(s * self.localize_scale)) for s in views.shape[-2:]]
-            views = F.interpolate(views, size=size, mode='bilinear', align_corners=False, antialias=True)
+        views = downscaled(views, self.localize_scale)
         with frozen_bn_statistics(self, enabled=not self.guide_updates_bn):
             feat = guide_features(self.backbone, views, self.guide_dtype)
             loss = self.contrastive_loss(self.neck((feat, ))[0], grad_scale=1.0)

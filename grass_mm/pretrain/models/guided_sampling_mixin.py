@@ -2,11 +2,10 @@
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
-import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from .utils import check_guide_dtype, frozen_bn_statistics, guide_features
+from .utils import check_guide_options, downscaled, frozen_bn_statistics, guide_features
 
 
 class GuidedSamplingMixin:
@@ -54,11 +53,7 @@ class GuidedSamplingMixin:
                  **kwargs) -> None:
         super().__init__(*args, **kwargs)
         name = type(self).__name__
-        if isinstance(localize_scale, bool) or not isinstance(localize_scale, (int, float)) \
-                or not 0 < localize_scale <= 1:
-            raise ValueError(f'{name}: localize_scale must be a number in (0, 1], got {localize_scale!r}')
-        if not isinstance(guide_updates_bn, bool):
-            raise ValueError(f'{name}: guide_updates_bn must be a bool, got {guide_updates_bn!r}')
+        check_guide_options(name, localize_scale, guide_updates_bn, guide_dtype)
         targets = self.GUIDE_TARGETS if self.momentum_branch() is not None else self.GUIDE_TARGETS[:1]
         if guide_target not in targets:
             raise ValueError(f'{name}: guide_target must be one of {targets}, got {guide_target!r}')
@@ -66,7 +61,7 @@ class GuidedSamplingMixin:
         self.localize_scale = float(localize_scale)
         self.guide_updates_bn = guide_updates_bn
         self.guide_target = guide_target
-        self.guide_dtype = check_guide_dtype(name, guide_dtype)
+        self.guide_dtype = guide_dtype
         self.phase = 'id'
 
     def set_phase(self, phase: str) -> None:
@@ -125,10 +120,7 @@ class GuidedSamplingMixin:
         Returns:
             tuple[list[torch.Tensor]]: The (possibly downscaled) guide views, ``F`` and ``dL/dF``, one per view.
         """
-        if self.localize_scale < 1:
-            size = [max(1, round(s * self.localize_scale)) for s in views[0].shape[-2:]]
-            views = [F.interpolate(v, size=size, mode='bilinear', align_corners=False, antialias=True)
-                     for v in views]
+        views = [downscaled(v, self.localize_scale) for v in views]
         with frozen_bn_statistics(self, enabled=not self.guide_updates_bn):
             feats = [guide_features(self.backbone, v, self.guide_dtype) for v in views]
             loss = self.guide_loss(feats, views)

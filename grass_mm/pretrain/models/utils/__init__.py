@@ -6,6 +6,8 @@ The sampler's internals, read top to bottom: ``region_masks`` (upsample, peak, t
 (the entry, :func:`region_boxes.region_boxes`).
 """
 from .all_gather_with_grad import AllGatherWithGrad
-from .guide_pass import GUIDE_DTYPES, check_guide_dtype, frozen_bn_statistics, guide_features
+from .guide_pass import GUIDE_DTYPES, check_guide_options, downscaled, frozen_bn_statistics, guide_features
 
-__all__ = ['AllGatherWithGrad', 'GUIDE_DTYPES', 'check_guide_dtype', 'frozen_bn_statistics', 'guide_features']
+__all__ = [
+    'AllGatherWithGrad', 'GUIDE_DTYPES', 'check_guide_options', 'downscaled', 'frozen_bn_statistics', 'guide_features'
+]
