@@ -3,6 +3,7 @@ import copy
 import json
 import os
 import socket
+import uuid
 from pathlib import Path
 from typing import Callable, List
 
@@ -152,7 +153,9 @@ def tiny_folder(tmp_path) -> Path:
 def small_options() -> Callable[..., list]:
     """Factory of ``--cfg-options`` that shrink the CPU config further: 4 images, 48 px views, no workers.
 
-    ``small_options(data_root, max_iters, warmup=2)``; ``warmup=None`` leaves the config's hooks alone.
+    ``small_options(data_root, max_iters, warmup=2)``; ``warmup=None`` leaves the config's hooks alone. Each call
+    names its own experiment: mmengine keys its logger and visualizer by config name and start second, so two runners
+    of one config started in the same second would share the first one's log folder, gone once its test passed.
     """
 
     def make(data_root, max_iters: int, warmup: int = 2) -> list:
@@ -163,7 +166,7 @@ def small_options() -> Callable[..., list]:
             'train_dataloader.dataset.pipeline.0.window_size=96',
             'train_dataloader.dataset.pipeline.1.transforms.0.0.scale=48', f'train_cfg.max_iters={max_iters}',
             'default_hooks.checkpoint.interval=2', 'default_hooks.logger.interval=1',
-            'randomness.deterministic=True'
+            'randomness.deterministic=True', f'experiment_name=test_{uuid.uuid4().hex}'
         ]
 
     return make
