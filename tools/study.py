@@ -7,11 +7,11 @@
 Every seed runs tools/pipeline.py's stages (pretraining on the train split's images, backbone extraction,
 fine-tuning on the train split, evaluation on the val split) for every method that has this seed, and
 scores each pretrained backbone with every evaluation (``--evaluations``: the frozen-backbone DeepLabV3+,
-full fine-tuning, the linear probe). ``--methods`` run with ``--seeds``, ``--extra-methods`` with
-``--extra-seeds``. Paired differences: every method against random init, GraSS against SimCLR and every
-``grass-<base>`` against its base. Writes results.md / results.json / results.png (mean ± std and 95 %
-t-intervals over seeds, per-seed values, per-class IoU, paired differences with paired t-tests) after every
-run; a re-run skips every finished stage. Protocol and measured results: docs/study.md.
+full fine-tuning, the linear probe trained by SGD or solved by L-BFGS). ``--methods`` run with ``--seeds``,
+``--extra-methods`` with ``--extra-seeds``. Paired differences: every method against random init, GraSS
+against SimCLR and every ``grass-<base>`` against its base. Writes results.md / results.json / results.png
+(mean ± std and 95 % t-intervals over seeds, per-seed values, per-class IoU, paired differences with paired
+t-tests) after every run; a re-run skips every finished stage. Protocol and measured results: docs/study.md.
 """
 import argparse
 import sys
@@ -19,8 +19,12 @@ from pathlib import Path
 from typing import List
 
 from tools.harness.methods import METHODS, default_pairs, pretrain_configs
+from tools.harness.probe_fit import FITTED_PROBE
 from tools.harness.seeded_study import Evaluation, SeededStudy
 from tools.pipeline import FINETUNE_CONFIGS, shared_parser
+
+# the option that sets an evaluation's iterations (the others: --finetune-iters)
+ITERS_OPTION = {'probe': 'probe_iters', FITTED_PROBE: 'probe_fit_iters'}
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
@@ -40,6 +44,8 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     parser.add_argument('--evaluations', nargs='+', choices=sorted(FINETUNE_CONFIGS), default=None,
                         help='how every backbone is scored (default: the --finetune one)')
     parser.add_argument('--probe-iters', type=int, default=300, help='iterations of the linear probe evaluation')
+    parser.add_argument('--probe-fit-iters', type=int, default=1000,
+                        help='most L-BFGS iterations of the fitted probe (probe-fit); it stops earlier once converged')
     parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[],
                         help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
     parser.set_defaults(view_size=112)
@@ -86,8 +92,8 @@ def main(argv: List[str] = None) -> int:
     seeds = {method: args.seeds for method in args.methods}
     seeds.update({method: args.extra_seeds for method in args.extra_methods if method not in seeds})
     options = finetune_options(args)
-    evaluations = {name: Evaluation(FINETUNE_CONFIGS[name], args.probe_iters if name == 'probe' else
-                                    args.finetune_iters, options) for name in args.evaluations or [args.finetune]}
+    evaluations = {name: Evaluation(FINETUNE_CONFIGS[name], getattr(args, ITERS_OPTION.get(name, 'finetune_iters')),
+                                    options) for name in args.evaluations or [args.finetune]}
     try:
         study = SeededStudy(
             args.work_dir, pretrain_configs(), evaluations, seeds, args.data, pairs=default_pairs(list(seeds)),

@@ -9,6 +9,7 @@ from grass_mm.checkpoint import extract_backbone
 from grass_mm.utils.atomic_write import PathLike, write_text_atomically
 
 from .methods import RANDOM
+from .probe_fit import FITTED_PROBE, fit_probe
 from .report import write_report
 from .stage_configs import evaluation_config, finetune_config, pretrain_config
 from .study_data import prepare_study_data
@@ -116,8 +117,14 @@ class StudyPipeline:
         cfg = finetune_config(self.finetune_cfg_path, self.data, backbone, finetune_dir, self.finetune_iters,
                               self.seed, self._name(method, 'finetune'), self.label_fraction)
         finetuned = finetune_dir / f'iter_{self.finetune_iters}.pth'
-        self._stage(f'{method}: fine-tune {self.finetune_iters} it ({self.mode})', finetuned,
-                    lambda: self._train(cfg, self.finetune_options))
+        if self.mode == FITTED_PROBE:
+            finetune_dir.mkdir(parents=True, exist_ok=True)
+            self._stage(f'{method}: fit the linear probe (at most {self.finetune_iters} L-BFGS it)', finetuned,
+                        lambda: fit_probe(cfg, self.finetune_options, finetuned, self.finetune_iters, self.seed,
+                                          log=self.log))
+        else:
+            self._stage(f'{method}: fine-tune {self.finetune_iters} it ({self.mode})', finetuned,
+                        lambda: self._train(cfg, self.finetune_options))
         metrics_file = finetune_dir / 'metrics.json'
         self._stage(f'{method}: evaluate on the val split', metrics_file, lambda: self._evaluate(
             evaluation_config(cfg, finetuned, finetune_dir / 'eval', self._name(method, 'eval')),

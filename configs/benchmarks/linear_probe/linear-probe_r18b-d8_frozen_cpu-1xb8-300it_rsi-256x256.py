@@ -19,6 +19,7 @@ train_dataloader = dict(batch_size=8)
 # a linear head on normalised features takes a larger step than the DeepLabV3+ head
 optim_wrapper = dict(optimizer=dict(lr=0.1))
 max_iters = 300
-param_scheduler = [dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=max_iters, by_epoch=False)]
+# the poly decay ends with training (no `end`): change train_cfg.max_iters alone
+param_scheduler = [dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, by_epoch=False)]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters))

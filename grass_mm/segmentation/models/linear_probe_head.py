@@ -35,6 +35,17 @@ class LinearProbeHead(BaseDecodeHead):
                          **kwargs)
         self.norm = nn.BatchNorm2d(self.channels, affine=False)
 
+    def concat_features(self, inputs: List[torch.Tensor]) -> torch.Tensor:
+        """The selected stages resized to the first one's resolution and concatenated, before normalisation.
+
+        Args:
+            inputs (list[torch.Tensor]): The backbone's outputs.
+
+        Returns:
+            torch.Tensor: (B, channels, H, W) features that :meth:`forward` normalises and classifies.
+        """
+        return self._transform_inputs(inputs)
+
     def forward(self, inputs: List[torch.Tensor]) -> torch.Tensor:
         """Classifies every pixel of the concatenated feature maps.
 
@@ -44,4 +55,4 @@ class LinearProbeHead(BaseDecodeHead):
         Returns:
             torch.Tensor: (B, num_classes, H, W) logits at the first selected stage's resolution.
         """
-        return self.cls_seg(self.norm(self._transform_inputs(inputs)))
+        return self.cls_seg(self.norm(self.concat_features(inputs)))
