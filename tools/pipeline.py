@@ -19,7 +19,7 @@ from mmengine.config import DictAction
 
 from tools.harness.methods import METHODS, methods_help, pretrain_configs
 from tools.harness.pipeline import StudyPipeline
-from tools.harness.probe_fit import FITTED_PROBE
+from tools.harness.probe_fit import FITTED_PROBES
 
 REPO = Path(__file__).resolve().parents[1]
 FINETUNE_CONFIGS = {
@@ -29,7 +29,8 @@ FINETUNE_CONFIGS = {
     'probe': REPO / 'configs' / 'benchmarks' / 'linear_probe' /
     'linear-probe_r18b-d8_frozen_cpu-1xb8-300it_rsi-256x256.py',
 }
-FINETUNE_CONFIGS[FITTED_PROBE] = FINETUNE_CONFIGS['probe']  # the same model, its head solved by L-BFGS
+# the same model, its head solved by L-BFGS on features of random training crops or of the whole images
+FINETUNE_CONFIGS.update({name: FINETUNE_CONFIGS['probe'] for name in FITTED_PROBES})
 
 
 def shared_parser(doc: str, pretrain_iters: int, work_dir_help: str) -> argparse.ArgumentParser:
@@ -58,8 +59,8 @@ def shared_parser(doc: str, pretrain_iters: int, work_dir_help: str) -> argparse
     parser.add_argument('--finetune', choices=sorted(FINETUNE_CONFIGS), default='frozen',
                         help='DeepLabV3+ with a frozen backbone (the GraSS protocol), full fine-tuning, a '
                         'linear probe on the frozen features trained by SGD (probe), or the same probe solved to '
-                        'convergence by L-BFGS on features of the training crops (probe-fit; --finetune-iters is '
-                        'then its most L-BFGS iterations)')
+                        'convergence by L-BFGS on features of random training crops (probe-fit) or of the whole '
+                        'training images (probe-fit-full); --finetune-iters is then its most L-BFGS iterations')
     parser.add_argument('--pretrain-cfg-options', nargs='+', action=DictAction, default={},
                         help='overrides of the pretraining configs, e.g. train_dataloader.batch_size=4')
     parser.add_argument('--finetune-cfg-options', nargs='+', action=DictAction, default={},

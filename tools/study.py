@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import List
 
 from tools.harness.methods import METHODS, default_pairs, pretrain_configs
-from tools.harness.probe_fit import FITTED_PROBE
+from tools.harness.probe_fit import FITTED_PROBES
 from tools.harness.seeded_study import Evaluation, SeededStudy
 from tools.pipeline import FINETUNE_CONFIGS, shared_parser
 
 # the option that sets an evaluation's iterations (the others: --finetune-iters)
-ITERS_OPTION = {'probe': 'probe_iters', FITTED_PROBE: 'probe_fit_iters'}
+ITERS_OPTION = {'probe': 'probe_iters', **{name: 'probe_fit_iters' for name in FITTED_PROBES}}
 
 
 def parse_args(argv: List[str] = None) -> argparse.Namespace:
@@ -45,7 +45,8 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
                         help='how every backbone is scored (default: the --finetune one)')
     parser.add_argument('--probe-iters', type=int, default=300, help='iterations of the linear probe evaluation')
     parser.add_argument('--probe-fit-iters', type=int, default=1000,
-                        help='most L-BFGS iterations of the fitted probe (probe-fit); it stops earlier once converged')
+                        help='most L-BFGS iterations of the fitted probes (probe-fit, probe-fit-full); they stop '
+                        'earlier once converged')
     parser.add_argument('--ablation-ratios', nargs='*', type=float, default=[],
                         help='GraSS threshold ratios r besides the config\'s own (none: no ablation)')
     parser.set_defaults(view_size=112)

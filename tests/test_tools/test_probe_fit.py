@@ -1,13 +1,14 @@
-"""The fitted linear probe (evaluation ``probe-fit``): the solver, the head's algebra, a tiny study run."""
+"""The fitted linear probes (``probe-fit``, ``probe-fit-full``): the solver, the head's algebra, tiny study runs."""
 import json
 
+import pytest
 import torch
 import torch.nn.functional as F
 
 from grass_mm.segmentation.models import LinearProbeHead
 from tools import study
 from tools.harness.demo_data import render_demo_dataset
-from tools.harness.probe_fit import fit_logistic_regression
+from tools.harness.probe_fit import features_at, fit_logistic_regression
 
 
 def clusters(n: int = 600, seed: int = 0):
@@ -58,33 +59,47 @@ def test_head_logits_commute_with_bilinear_resizing():
     assert torch.allclose(logits, head.cls_seg(head.norm(upsampled)), atol=1e-5)
 
 
-def run(data, work_dir):
+@pytest.mark.parametrize('align_corners', [False, True])
+def test_features_at_the_drawn_pixels_equal_the_resized_map(align_corners):
+    torch.manual_seed(0)
+    feature_map, size = torch.randn(5, 6, 7), (25, 31)
+    rows, cols = torch.randint(0, 25, (200,)), torch.randint(0, 31, (200,))
+    rows[:4], cols[:4] = torch.tensor([0, 24, 0, 24]), torch.tensor([0, 30, 30, 0])  # the borders too
+    resized = F.interpolate(feature_map[None], size=size, mode='bilinear', align_corners=align_corners)[0]
+    assert torch.allclose(features_at(feature_map, rows, cols, size, align_corners), resized[:, rows, cols].T,
+                          atol=1e-5)
+
+
+def run(data, work_dir, evaluation='probe-fit'):
     return study.main([
         '--data', str(data), '--work-dir', str(work_dir), '--methods', 'random', '--seeds', '0',
-        '--evaluations', 'probe-fit', '--probe-fit-iters', '20', '--crop', '64', '--resize', '64',
+        '--evaluations', evaluation, '--probe-fit-iters', '20', '--crop', '64', '--resize', '64',
         '--finetune-batch', '2',
         '--finetune-cfg-options', 'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
         'val_dataloader.num_workers=0'
     ])
 
 
-def test_study_scores_with_the_fitted_probe_deterministically(tmp_path, capsys):
+@pytest.mark.parametrize('evaluation,images', [('probe-fit', 4 * 2), ('probe-fit-full', 2)])
+def test_study_scores_with_the_fitted_probe_deterministically(tmp_path, capsys, evaluation, images):
     data = render_demo_dataset(tmp_path / 'data', num_train=2, num_val=1, size=64)
-    assert run(data, tmp_path / 'a') == 0
+    assert run(data, tmp_path / 'a', evaluation) == 0
     out = capsys.readouterr().out
     assert 'fit the linear probe (at most 20 L-BFGS it)' in out and 'fitted probe: ' in out
-    stage = tmp_path / 'a' / 'main' / 'seed0' / 'random' / 'finetune_probe-fit_20it_seed0'
+    stage = tmp_path / 'a' / 'main' / 'seed0' / 'random' / f'finetune_{evaluation}_20it_seed0'
     checkpoint = torch.load(stage / 'iter_20.pth', map_location='cpu', weights_only=False)
     fit = checkpoint['meta']['probe_fit']
-    assert fit['crops'] == 4 * 2 and 0 < fit['samples'] <= 8 * 1024 and sum(fit['class_samples']) == fit['samples']
+    per_image = 4096 if fit['full_images'] else 1024
+    assert fit['images'] == images and fit['full_images'] == (evaluation == 'probe-fit-full')
+    assert 0 < fit['samples'] <= images * per_image and sum(fit['class_samples']) == fit['samples']
     state = checkpoint['state_dict']
     assert state['decode_head.norm.running_var'].ne(1).all() and state['decode_head.conv_seg.weight'].ne(0).any()
     metrics = json.loads((stage / 'metrics.json').read_text())
     assert 0 <= metrics['mIoU'] <= 100
     report = json.loads((tmp_path / 'a' / 'results.json').read_text())
-    assert list(report['evaluations']) == ['probe-fit']
+    assert list(report['evaluations']) == [evaluation]
 
-    assert run(data, tmp_path / 'b') == 0  # the same seed in a new work dir: the same head, the same score
+    assert run(data, tmp_path / 'b', evaluation) == 0  # the same seed in a new work dir: the same head and score
     again = torch.load(tmp_path / 'b' / stage.relative_to(tmp_path / 'a') / 'iter_20.pth', map_location='cpu',
                        weights_only=False)['state_dict']
     assert all(torch.equal(state[key], again[key]) for key in state)

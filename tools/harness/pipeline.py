@@ -9,7 +9,7 @@ from grass_mm.checkpoint import extract_backbone
 from grass_mm.utils.atomic_write import PathLike, write_text_atomically
 
 from .methods import RANDOM
-from .probe_fit import FITTED_PROBE, fit_probe
+from .probe_fit import FITTED_PROBES, fit_probe
 from .report import write_report
 from .stage_configs import evaluation_config, finetune_config, pretrain_config
 from .study_data import prepare_study_data
@@ -117,11 +117,11 @@ class StudyPipeline:
         cfg = finetune_config(self.finetune_cfg_path, self.data, backbone, finetune_dir, self.finetune_iters,
                               self.seed, self._name(method, 'finetune'), self.label_fraction)
         finetuned = finetune_dir / f'iter_{self.finetune_iters}.pth'
-        if self.mode == FITTED_PROBE:
+        if self.mode in FITTED_PROBES:
             finetune_dir.mkdir(parents=True, exist_ok=True)
             self._stage(f'{method}: fit the linear probe (at most {self.finetune_iters} L-BFGS it)', finetuned,
                         lambda: fit_probe(cfg, self.finetune_options, finetuned, self.finetune_iters, self.seed,
-                                          log=self.log))
+                                          full_images=FITTED_PROBES[self.mode], log=self.log))
         else:
             self._stage(f'{method}: fine-tune {self.finetune_iters} it ({self.mode})', finetuned,
                         lambda: self._train(cfg, self.finetune_options))
