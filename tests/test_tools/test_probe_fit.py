@@ -104,3 +104,26 @@ def test_study_scores_with_the_fitted_probe_deterministically(tmp_path, capsys, 
                        weights_only=False)['state_dict']
     assert all(torch.equal(state[key], again[key]) for key in state)
     assert json.loads((tmp_path / 'b' / stage.relative_to(tmp_path / 'a') / 'metrics.json').read_text()) == metrics
+
+
+def test_probe_seeds_scores_one_backbone_per_evaluation_seed(tmp_path, capsys):
+    from mmseg.models.backbones import ResNet
+
+    from tools import probe_seeds
+    data = render_demo_dataset(tmp_path / 'data', num_train=2, num_val=1, size=64)
+    backbone = tmp_path / 'backbone.pth'
+    torch.manual_seed(0)
+    torch.save({'state_dict': ResNet(depth=18).state_dict()}, backbone)
+    argv = ['--data', str(data), '--work-dir', str(tmp_path / 'seeds'), '--backbone', str(backbone), '--seeds', '0',
+            '1', '--iters', '20', '--evaluation', 'probe-fit', '--cfg-options', 'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0']
+    assert probe_seeds.main(argv) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith('probe_seeds: seed')]
+    assert [line.split(':')[1] for line in lines] == [' seed 0', ' seed 1']
+    heads = [torch.load(tmp_path / 'seeds' / f'seed{seed}' / 'iter_20.pth', map_location='cpu',
+                        weights_only=False)['state_dict'] for seed in (0, 1)]
+    assert torch.equal(heads[0]['backbone.conv1.weight'], heads[1]['backbone.conv1.weight'])  # one backbone
+    assert not torch.equal(heads[0]['decode_head.conv_seg.weight'], heads[1]['decode_head.conv_seg.weight'])
+    assert probe_seeds.main(argv) == 0 and 'fitted probe' not in capsys.readouterr().out  # finished seeds skipped
+    assert probe_seeds.main(argv[:5] + [str(tmp_path / 'missing.pth')] + argv[6:]) == 1
+    assert '--backbone not found' in capsys.readouterr().err

@@ -126,7 +126,7 @@ class StudyPipeline:
             self._stage(f'{method}: fine-tune {self.finetune_iters} it ({self.mode})', finetuned,
                         lambda: self._train(cfg, self.finetune_options))
         metrics_file = finetune_dir / 'metrics.json'
-        self._stage(f'{method}: evaluate on the val split', metrics_file, lambda: self._evaluate(
+        self._stage(f'{method}: evaluate on the val split', metrics_file, lambda: evaluate_checkpoint(
             evaluation_config(cfg, finetuned, finetune_dir / 'eval', self._name(method, 'eval')),
             self.finetune_options, metrics_file))
         return json.loads(metrics_file.read_text())
@@ -164,13 +164,19 @@ class StudyPipeline:
         self.log(f'    kept {len(kept)} backbone tensors, dropped {len(dropped)} keys ({", ".join(dropped[:4])}'
                  f'{", ..." if len(dropped) > 4 else ""})')
 
-    @staticmethod
-    def _evaluate(cfg, options: dict, metrics_file: Path) -> None:
-        """Evaluates on the val split and writes the metrics as JSON (NaN -> null), atomically."""
-        from mmengine.runner import Runner
-        cfg.merge_from_dict(options)
-        runner = Runner.from_cfg(cfg)
-        metrics = {key: (None if value != value else float(value)) for key, value in runner.val().items()}
-        write_text_atomically(metrics_file, json.dumps(metrics, indent=1))
-        del runner
-        gc.collect()
+
+def evaluate_checkpoint(cfg, options: dict, metrics_file: Path) -> None:
+    """Evaluates a stage config's model on its val split and writes the metrics as JSON (NaN -> null), atomically.
+
+    Args:
+        cfg (Config): An evaluation config (:func:`~tools.harness.stage_configs.evaluation_config`).
+        options (dict): Config overrides.
+        metrics_file (Path): Where the metrics go.
+    """
+    from mmengine.runner import Runner
+    cfg.merge_from_dict(options)
+    runner = Runner.from_cfg(cfg)
+    metrics = {key: (None if value != value else float(value)) for key, value in runner.val().items()}
+    write_text_atomically(metrics_file, json.dumps(metrics, indent=1))
+    del runner
+    gc.collect()
