@@ -153,9 +153,7 @@ def tiny_folder(tmp_path) -> Path:
 def small_options() -> Callable[..., list]:
     """Factory of ``--cfg-options`` that shrink the CPU config further: 4 images, 48 px views, no workers.
 
-    ``small_options(data_root, max_iters, warmup=2)``; ``warmup=None`` leaves the config's hooks alone. Each call
-    names its own experiment: mmengine keys its logger and visualizer by config name and start second, so two runners
-    of one config started in the same second would share the first one's log folder, gone once its test passed.
+    ``small_options(data_root, max_iters, warmup=2)``; ``warmup=None`` leaves the config's hooks alone.
     """
 
     def make(data_root, max_iters: int, warmup: int = 2) -> list:
@@ -166,7 +164,7 @@ def small_options() -> Callable[..., list]:
             'train_dataloader.dataset.pipeline.0.window_size=96',
             'train_dataloader.dataset.pipeline.1.transforms.0.0.scale=48', f'train_cfg.max_iters={max_iters}',
             'default_hooks.checkpoint.interval=2', 'default_hooks.logger.interval=1',
-            'randomness.deterministic=True', f'experiment_name=test_{uuid.uuid4().hex}'
+            'randomness.deterministic=True'
         ]
 
     return make
@@ -194,11 +192,16 @@ def free_port() -> Callable[[], int]:
 @pytest.fixture(scope='session')
 def run_train() -> Callable[..., None]:
     """Runs ``tools/train.py`` in this process: ``run_train(config, work_dir, options, resume=None, extra=())``;
-    ``extra`` are more flags, e.g. ``['--auto-scale-lr']``."""
+    ``extra`` are more flags, e.g. ``['--auto-scale-lr']``.
+
+    Each run gets its own experiment name: mmengine keys its logger and visualizer by config name and start
+    second, so two runs of one config started in the same second would share the first one's log folder.
+    """
     from tools import train
 
     def run(config, work_dir, options, resume=None, extra=()) -> None:
-        argv = [str(config), '--work-dir', str(work_dir), *extra, '--cfg-options', *options]
+        argv = [str(config), '--work-dir', str(work_dir), *extra, '--cfg-options', *options,
+                f'experiment_name=test_{uuid.uuid4().hex}']
         if resume is not None:
             argv[1:1] = ['--resume'] if resume == 'auto' else ['--resume', str(resume)]
         train.main(argv)

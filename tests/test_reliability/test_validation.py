@@ -1,4 +1,5 @@
 """Bad options and configs fail early with a message naming the key and the allowed range."""
+import uuid
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,9 @@ def test_config_checks_without_a_runner(grass_cpu_config):
      'warmup_epochs needs an epoch-based train loop'),
 ])
 def test_train_tool_names_the_bad_key(tiny_folder, tmp_path, option, error, message, grass_cpu_config, small_options):
-    options = small_options(tiny_folder, max_iters=4, warmup=None) + option.split()
+    # its own experiment name: the cases start within a second of each other (see run_train in conftest.py)
+    options = small_options(tiny_folder, max_iters=4, warmup=None) + option.split() + [
+        f'experiment_name=test_{uuid.uuid4().hex}']
     with pytest.raises(error, match=message):
         train_tool.main([str(grass_cpu_config), '--work-dir', str(tmp_path / 'work'), '--cfg-options', *options])
     assert not list((tmp_path / 'work').glob('*.pth'))
