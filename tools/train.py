@@ -129,7 +129,10 @@ def main(argv=None) -> None:
     runner.train()
     if dist.is_available() and dist.is_initialized():
         # left to interpreter exit, gloo's threads are sometimes torn down mid-use and a finished rank
-        # aborts ("terminate called without an active exception", SIGABRT), failing the whole torchrun job
+        # aborts ("terminate called without an active exception", SIGABRT), failing the whole torchrun job;
+        # that still happened to a rank that tore down while rank 0 was writing the last checkpoint, so the
+        # ranks first wait for each other
+        dist.barrier()
         dist.destroy_process_group()
 
 
