@@ -26,7 +26,8 @@ class GradientGuidedSampler(nn.Module):
     accelerators all maps are located and cropped at once. On the CPU the maps go in chunks of
     ``CPU_CHUNK_PIXELS`` (a few maps at 224 x 224), each with one OpenCV resize (multi-channel) and one
     labelling call, and the nearest crop takes rows, then columns, of one view at a time with NumPy (see
-    ``utils/view_crops.py`` for why not torch's gathers there).
+    ``utils/view_crops.py`` for why not torch's gathers there); both split the batch over torch's thread
+    count in Python threads (``utils/host_threads.py``).
 
     Args:
         threshold_ratio (float): ``r``, in (0, 1). Defaults to 0.5 (the release's hard-coded value).

@@ -1,6 +1,7 @@
 """Box of the thresholded region of every Grad-CAM map of a batch: masks, labels, the chosen component's box.
 
-Top to bottom: :func:`region_boxes` takes the CPU path (:func:`cpu_region_boxes`, chunks of maps) or the
+Top to bottom: :func:`region_boxes` takes the CPU path (:func:`cpu_region_boxes`, chunks of maps, the chunks
+split over threads by :mod:`.host_threads`) or the
 device path (:func:`tensor_region_boxes`, all maps at once); each makes the masks (:mod:`.region_masks`) and
 hands them to :func:`chosen_boxes`, which labels them with the chosen backend (:mod:`.component_labels`) and
 takes the box of the component that the region rule picks (:mod:`.component_boxes`). No per-sample loop.
@@ -12,6 +13,7 @@ import torch
 
 from .component_boxes import peak_boxes, release_boxes, tensor_peak_boxes, tensor_release_boxes
 from .component_labels import opencv_components, torch_labels
+from .host_threads import run_ranges
 from .region_masks import Array, cpu_region_masks, tensor_region_masks
 
 
@@ -36,7 +38,10 @@ def region_boxes(cam: torch.Tensor, *, size: Tuple[int, int], ratio: float, rule
     """
     cam, options = cam.detach(), dict(size=size, ratio=ratio, rule=rule, backend=backend)
     if cam.device.type == 'cpu':
-        parts = [cpu_region_boxes(cam[start:start + chunk], **options) for start in range(0, len(cam), chunk)]
+        def chunks(start: int, stop: int) -> list:
+            return [cpu_region_boxes(cam[s:min(s + chunk, stop)], **options) for s in range(start, stop, chunk)]
+
+        parts = [part for ranged in run_ranges(chunks, len(cam), chunk) for part in ranged]
         boxes, degenerate = (torch.from_numpy(np.concatenate(p)) for p in zip(*parts))
     else:
         boxes, degenerate = tensor_region_boxes(cam, **options)

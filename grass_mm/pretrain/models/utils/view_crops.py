@@ -2,15 +2,18 @@
 
 The resize is separable: per axis, :func:`nearest_index` or :func:`linear_index` gives the source pixels (and
 weights) of every output pixel. Two ways apply them. :func:`host_nearest_crop` (nearest on the CPU, the
-default) takes rows, then columns, of one view at a time with NumPy, single-threaded: with the two cores
-shared by other processes, a two-thread torch gather waits for a descheduled OpenMP thread in every one of
-its parallel regions (measured 5-12x slower than this under a load average of 6-12, and 1.4x slower with no
-other load). :func:`tensor_crop` gathers with torch: all views at once on accelerators, in chunks on the CPU.
+default) takes rows, then columns, of one view at a time with NumPy, contiguous ranges of views in Python
+threads (:mod:`.host_threads`): with the two cores shared by other processes, a two-thread torch gather waits
+for a descheduled OpenMP thread in every one of its parallel regions (measured 5-12x slower than the
+single-threaded takes under a load average of 6-12, and 1.4x slower with no other load); blocking threads do
+not. :func:`tensor_crop` gathers with torch: all views at once on accelerators, in chunks on the CPU.
 """
 from typing import Tuple
 
 import numpy as np
 import torch
+
+from .host_threads import run_ranges
 
 # Integer types of the same size: a nearest crop moves elements, whatever their type (bfloat16 included).
 SAME_SIZE_INTEGER = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
@@ -61,8 +64,13 @@ def host_nearest_crop(views: torch.Tensor, rows: torch.Tensor, cols: torch.Tenso
         out (torch.Tensor): (B, C, H, W) tensor to write into.
     """
     source, target = (t.detach().view(SAME_SIZE_INTEGER[t.element_size()]).numpy() for t in (views, out))
-    for index, (row, col) in enumerate(zip(rows.numpy(), cols.numpy())):
-        np.take(np.take(source[index], row, axis=1), col, axis=2, out=target[index], mode='clip')
+    rows, cols = rows.numpy(), cols.numpy()
+
+    def crop(start: int, stop: int) -> None:
+        for index in range(start, stop):
+            np.take(np.take(source[index], rows[index], axis=1), cols[index], axis=2, out=target[index], mode='clip')
+
+    run_ranges(crop, len(rows))
 
 
 def tensor_crop(views: torch.Tensor, rows: Tuple[torch.Tensor, ...], cols: Tuple[torch.Tensor, ...],
