@@ -1,10 +1,10 @@
 """Box of the thresholded region of every Grad-CAM map of a batch: masks, labels, the chosen component's box.
 
 Top to bottom: :func:`region_boxes` takes the CPU path (:func:`cpu_region_boxes`, chunks of maps, the chunks
-split over threads by :mod:`.host_threads`) or the
-device path (:func:`tensor_region_boxes`, all maps at once); each makes the masks (:mod:`.region_masks`) and
-hands them to :func:`chosen_boxes`, which labels them with the chosen backend (:mod:`.component_labels`) and
-takes the box of the component that the region rule picks (:mod:`.component_boxes`). No per-sample loop.
+split over threads by :mod:`.host_threads`) or the device path (:func:`tensor_region_boxes`, all maps at once);
+each makes the masks (:mod:`.region_masks`) and hands them to :func:`chosen_boxes`, which labels them with the
+chosen backend (:mod:`.component_labels`) and takes the box of the component that the region rule picks
+(:mod:`.component_boxes`). No per-sample loop.
 """
 from typing import Optional, Tuple
 
