@@ -1,5 +1,4 @@
 """Bad options and configs fail early with a message naming the key and the allowed range."""
-import uuid
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,6 @@ from mmpretrain.registry import HOOKS, MODELS
 import grass_mm.pretrain.hooks  # noqa: F401
 import grass_mm.pretrain.models  # noqa: F401
 from grass_mm.utils.config_check import check_cfg_options, check_config_types
-from tools import train as train_tool
 
 SEG_CPU = Path(__file__).resolve().parents[2] / 'configs' / 'benchmarks' / 'deeplabv3plus' / \
     'deeplabv3plus_r18b-d8_frozen_cpu-1xb4-200it_rsi-256x256.py'
@@ -93,10 +91,9 @@ def test_config_checks_without_a_runner(grass_cpu_config):
     ('custom_hooks.0.warmup_iters=None custom_hooks.0.warmup_epochs=1', ValueError,
      'warmup_epochs needs an epoch-based train loop'),
 ])
-def test_train_tool_names_the_bad_key(tiny_folder, tmp_path, option, error, message, grass_cpu_config, small_options):
-    # its own experiment name: the cases start within a second of each other (see run_train in conftest.py)
-    options = small_options(tiny_folder, max_iters=4, warmup=None) + option.split() + [
-        f'experiment_name=test_{uuid.uuid4().hex}']
+def test_train_tool_names_the_bad_key(tiny_folder, tmp_path, option, error, message, grass_cpu_config, small_options,
+                                      run_train):
+    options = small_options(tiny_folder, max_iters=4, warmup=None) + option.split()
     with pytest.raises(error, match=message):
-        train_tool.main([str(grass_cpu_config), '--work-dir', str(tmp_path / 'work'), '--cfg-options', *options])
+        run_train(grass_cpu_config, tmp_path / 'work', options)  # tools/train.py, its own experiment name
     assert not list((tmp_path / 'work').glob('*.pth'))
