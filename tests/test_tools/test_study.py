@@ -17,7 +17,7 @@ from tools.harness.aggregate import (
     summary_table,
 )
 from tools.harness.demo_data import render_demo_dataset
-from tools.harness.plot import plot_study
+from tools.harness.plot import bar_colors, plot_study
 
 REPO = Path(__file__).resolve().parents[2]
 CLASSES = ['land', 'water']
@@ -76,6 +76,16 @@ def test_plot_writes_a_png_and_refuses_nothing(tmp_path):
     assert path.read_bytes()[:8] == PNG
     with pytest.raises(ValueError, match='nothing to plot'):
         plot_study([('methods', {})], CLASSES, tmp_path / 'none.png')
+
+
+def test_bar_colors_stay_distinct_beyond_the_default_cycle():
+    """The study has 11 methods with the baselines; matplotlib's default cycle repeats after 10."""
+    from matplotlib import rcParams
+    from matplotlib.colors import to_rgba
+    default = [to_rgba(c) for c in rcParams['axes.prop_cycle'].by_key()['color']]
+    assert bar_colors(10) == default[:10]  # up to 10 series: the colours the charts always had
+    for count in (11, 20):
+        assert len(set(bar_colors(count))) == count
 
 
 def run_study(data, work_dir, *extra):
