@@ -6,8 +6,9 @@ from .aggregate import metric_keys, metric_value
 
 
 def bar_colors(count: int) -> List[tuple]:
-    """Distinct colours for ``count`` bar series: matplotlib's ``tab10`` (its default cycle) up to 10 series,
-    beyond that ``tab20``'s strong shades first, then its light ones (the default cycle repeats after 10).
+    """Distinct colours for ``count`` bar series: ``tab20``'s strong shades first, which are ``tab10`` (matplotlib's
+    default cycle, so up to 10 series keep their usual colours), then its light ones (the default cycle repeats
+    after 10).
 
     Args:
         count (int): Number of series.
@@ -16,8 +17,6 @@ def bar_colors(count: int) -> List[tuple]:
         list[tuple]: RGBA colours, all different for up to 20 series.
     """
     from matplotlib import colormaps
-    if count <= 10:
-        return [colormaps['tab10'](i) for i in range(count)]
     order = [*range(0, 20, 2), *range(1, 20, 2)]
     return [colormaps['tab20'](order[i % 20]) for i in range(count)]
 
