@@ -11,7 +11,9 @@ full fine-tuning, the linear probe trained by SGD or solved by L-BFGS). ``--meth
 ``--extra-methods`` with ``--extra-seeds``. Paired differences: every method against random init, GraSS
 against SimCLR and every ``grass-<base>`` against its base. Writes results.md / results.json / results.png
 (mean ± std and 95 % t-intervals over seeds, per-seed values, per-class IoU, paired differences with paired
-t-tests) after every run; a re-run skips every finished stage. Protocol and measured results: docs/study.md.
+t-tests) after every run; a re-run skips every finished stage. ``--earlier-results`` continues a study on a new
+machine: the (method, seed) runs recorded in a committed results.json of the same protocol are reported from it
+and not run again. Protocol and measured results: docs/study.md.
 """
 import argparse
 import sys
@@ -52,6 +54,9 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     parser.set_defaults(view_size=112)
     parser.add_argument('--output-stride', type=int, choices=[16, 32], default=16,
                         help='pretraining backbone output stride (16: last stage dilated, 7 x 7 maps at 112 px)')
+    parser.add_argument('--earlier-results', nargs='*', default=[], metavar='RESULTS_JSON',
+                        help='results.json files of earlier runs of this study (same protocol): their (method, '
+                        'seed) runs are reported and not run again')
     parser.add_argument('--crop', type=int, default=256, help='fine-tuning crop side (px)')
     parser.add_argument('--resize', type=int, default=512,
                         help='images are resized to fit RESIZE x RESIZE for evaluation (and around it, ratio '
@@ -98,8 +103,9 @@ def main(argv: List[str] = None) -> int:
     try:
         study = SeededStudy(
             args.work_dir, pretrain_configs(), evaluations, seeds, args.data, pairs=default_pairs(list(seeds)),
-            ablation_ratios=args.ablation_ratios, pretrain_iters=args.pretrain_iters,
-            pretrain_options=args.pretrain_cfg_options, view_size=args.view_size, output_stride=args.output_stride)
+            ablation_ratios=args.ablation_ratios, earlier_results=args.earlier_results,
+            pretrain_iters=args.pretrain_iters, pretrain_options=args.pretrain_cfg_options, view_size=args.view_size,
+            output_stride=args.output_stride)
         study.run()
     except (FileNotFoundError, ValueError) as error:
         print(f'study: error: {error}', file=sys.stderr)

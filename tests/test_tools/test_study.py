@@ -17,6 +17,7 @@ from tools.harness.aggregate import (
     summary_table,
 )
 from tools.harness.demo_data import render_demo_dataset
+from tools.harness.earlier_results import load_earlier_runs
 from tools.harness.plot import bar_colors, plot_study
 
 REPO = Path(__file__).resolve().parents[2]
@@ -143,6 +144,18 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     assert 'done in' not in out and out.count('done before, skipped') == 2 * 2 * 2 * 4
     assert json.loads((work / 'results.json').read_text())['evaluations'] == report['evaluations']
 
+    # On a new machine (a new work dir), the committed results.json stands for the runs: nothing runs again.
+    again = tmp_path / 'again'
+    assert run_study(data, again, '--earlier-results', str(work / 'results.json')) == 0
+    out = capsys.readouterr().out
+    assert 'earlier runs from' in out and 'grass seeds [0, 1]' in out and 'r=0.3 seeds [0, 1]' in out
+    assert 'done in' not in out and 'done before' not in out and not (again / 'main').exists()
+    assert json.loads((again / 'results.json').read_text())['evaluations'] == report['evaluations']
+    # Runs of another protocol are refused, naming the setting.
+    assert run_study(data, tmp_path / 'other', '--earlier-results', str(work / 'results.json'),
+                     '--pretrain-iters', '2') == 1
+    assert 'setting pretrain_iters is 1 there, 2 here' in capsys.readouterr().err
+
 
 def test_study_rejects_bad_options(tmp_path, capsys):
     data = render_demo_dataset(tmp_path / 'data', num_train=1, num_val=1, size=64)
@@ -150,3 +163,31 @@ def test_study_rejects_bad_options(tmp_path, capsys):
     assert 'seeds must be distinct' in capsys.readouterr().err
     assert run_study(data, tmp_path / 'b', '--ablation-ratios', '1.5') == 1
     assert 'threshold ratios must be in [0, 1)' in capsys.readouterr().err
+
+
+def test_earlier_results_take_the_asked_methods_and_seeds_only(tmp_path):
+    settings = dict(data='/elsewhere/dubai_aerial', seeds={'grass': [0, 1, 2], 'random': [0, 1, 2]},
+                    evaluations={'frozen': dict(config='/a/frozen.py', iters=300, options='{}')},
+                    base_threshold_ratio=None, ablation_ratios=[], pretrain_iters=300, pretrain_options='{}',
+                    view_size=112, output_stride=16)
+    recorded = {'grass': {'0': metrics(40.0, 60.0), '3': metrics(41.0, 61.0)}, 'simclr': {'0': metrics(1.0, 2.0)}}
+    earlier = dict(settings=dict(settings, data='/here/dubai_aerial', seeds={'grass': [0, 3], 'simclr': [0]},
+                                 evaluations={**settings['evaluations'],
+                                              'probe': dict(config='/a/probe.py', iters=9, options='{}')}),
+                   classes=CLASSES, evaluations={name: dict(runs=dict(main=recorded, ablation={}))
+                                                 for name in ('frozen', 'probe')})
+    path = tmp_path / 'results.json'
+    path.write_text(json.dumps(earlier))
+    runs = load_earlier_runs(path, settings, CLASSES)
+    # the data folder is compared by name; seed 3 and simclr are not asked for; the probe is not evaluated here
+    assert runs == {'frozen': dict(main={'grass': {0: metrics(40.0, 60.0)}}, ablation={})}
+    with pytest.raises(ValueError, match=r'setting evaluations.frozen.iters is 300 there, 200 here'):
+        load_earlier_runs(path, dict(settings, evaluations={'frozen': dict(config='/a/frozen.py', iters=200,
+                                                                             options='{}')}), CLASSES)
+    with pytest.raises(ValueError, match=r'setting classes is'):
+        load_earlier_runs(path, settings, ['land'])
+    path.write_text('{"settings": {}}')
+    with pytest.raises(ValueError, match=r'results.json: not a study results.json \(KeyError'):
+        load_earlier_runs(path, settings, CLASSES)
+    with pytest.raises(FileNotFoundError, match='nowhere.json not found'):
+        load_earlier_runs(tmp_path / 'nowhere.json', settings, CLASSES)

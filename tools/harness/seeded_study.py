@@ -1,25 +1,17 @@
 """The multi-seed study (``tools/study.py``): methods x seeds x evaluations, an optional threshold-ratio
 ablation, aggregated with t-based confidence intervals."""
-import json
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
-from grass_mm.utils.atomic_write import PathLike, write_text_atomically
+from grass_mm.utils.atomic_write import PathLike
 
-from .aggregate import (
-    Runs,
-    comparison_lines,
-    comparison_section,
-    differences_table,
-    paired_differences,
-    summarize,
-    summary_table,
-)
+from .aggregate import Runs
+from .earlier_results import load_earlier_runs
 from .pipeline import StudyPipeline
-from .plot import plot_study
+from .report import SeededSection, write_seeded_report
 from .study_data import prepare_study_data
 
 RATIO_KEY = 'model.sampler.threshold_ratio'
@@ -50,7 +42,9 @@ class SeededStudy:
 
     Methods can run with different seed lists (``seeds``: method -> seeds), e.g. many seeds for the methods
     whose paired difference is the question and three for the others; runs go seed by seed, so that an
-    interrupted study has every method of the first seeds. Every finished stage is skipped on a re-run.
+    interrupted study has every method of the first seeds. Every finished stage is skipped on a re-run, and
+    every run recorded in an earlier ``results.json`` of the same protocol (``earlier_results``, e.g. committed
+    from another machine) is reported from there and not run again.
 
     Args:
         work_dir (str | PathLike): Output folder (created).
@@ -62,6 +56,8 @@ class SeededStudy:
             reported. Defaults to every pair of methods, in the order given.
         ablation_ratios (Sequence[float]): Threshold ratios r of the GraSS ablation besides the config's
             own; empty: no ablation. Defaults to ().
+        earlier_results (Sequence[str | PathLike]): Earlier ``results.json`` files whose runs count as done
+            (later files and this study's own runs win). Defaults to ().
         log (Callable[[str], None]): Progress output. Defaults to ``print``.
         **pipeline_kwargs: ``pretrain_iters``, ``pretrain_options``, ``view_size``, ``output_stride`` of
             :class:`StudyPipeline`, shared by every run.
@@ -70,7 +66,8 @@ class SeededStudy:
     def __init__(self, work_dir: PathLike, pretrain_configs: Dict[str, PathLike], evaluations: Dict[str, Evaluation],
                  seeds: Dict[str, Sequence[int]], data: Optional[PathLike] = None,
                  pairs: Optional[Sequence[Tuple[str, str]]] = None, ablation_ratios: Sequence[float] = (),
-                 log: Callable[[str], None] = print, **pipeline_kwargs) -> None:
+                 earlier_results: Sequence[PathLike] = (), log: Callable[[str], None] = print,
+                 **pipeline_kwargs) -> None:
         for method, method_seeds in seeds.items():
             if not method_seeds or len(set(method_seeds)) != len(method_seeds):
                 raise ValueError(f'seeds must be distinct and at least one, got {list(method_seeds)} for {method}')
@@ -88,6 +85,7 @@ class SeededStudy:
         self.pairs = list(pairs) if pairs is not None else [
             (a, b) for i, a in enumerate(methods) for b in methods[i + 1:]]
         self.ratios, self.kwargs = list(ablation_ratios), dict(pipeline_kwargs)
+        self.earlier = [str(path) for path in earlier_results]
         self.main: Dict[str, Runs] = {name: {} for name in self.evaluations}
         self.ablation: Dict[str, Runs] = {name: {} for name in self.evaluations}
 
@@ -110,23 +108,45 @@ class SeededStudy:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.data, self.classes = prepare_study_data(self.work_dir, self.data, self.log)
         base = self.base_ratio() if self.ratios else None
-        report = {}
+        for path in self.earlier:
+            self._take_earlier(path, base)
+        report = self.write_report(base) if any(self.main.values()) else {}
         for seed in sorted({s for method_seeds in self.seeds.values() for s in method_seeds}):
-            methods = [m for m, method_seeds in self.seeds.items() if seed in method_seeds]
-            for name, metrics in self._pipelines(self.work_dir / 'main' / f'seed{seed}', methods, seed, {}).items():
-                for method, values in metrics.items():
-                    self.main[name].setdefault(method, {})[seed] = values
-                    if method == 'grass' and self.ratios:
-                        self.ablation[name].setdefault(f'r={base:g}', {})[seed] = values
-            report = self.write_report(base)
+            methods = [m for m, method_seeds in self.seeds.items() if seed in method_seeds and not all(
+                seed in self.main[name].get(m, {}) for name in self.evaluations)]
+            if methods:
+                for name, metrics in self._pipelines(self.work_dir / 'main' / f'seed{seed}', methods, seed,
+                                                     {}).items():
+                    self._record(name, {method: {seed: values} for method, values in metrics.items()}, base)
+                report = self.write_report(base)
         for ratio in (r for r in self.ratios if r != base):
             for seed in self.seeds['grass']:
+                if all(seed in self.ablation[name].get(f'r={ratio:g}', {}) for name in self.evaluations):
+                    continue
                 runs = self._pipelines(self.work_dir / f'ablation_r{ratio:g}' / f'seed{seed}', ['grass'], seed,
                                        {RATIO_KEY: ratio})
                 for name, metrics in runs.items():
                     self.ablation[name].setdefault(f'r={ratio:g}', {})[seed] = metrics['grass']
                 report = self.write_report(base)
         return report
+
+    def _take_earlier(self, path: str, base_ratio: Optional[float]) -> None:
+        """Stores the runs of an earlier ``results.json`` that this study asks for."""
+        earlier = load_earlier_runs(path, self.settings(base_ratio), self.classes)
+        for name, runs in earlier.items():
+            self._record(name, runs['main'], base_ratio)
+            for label, by_seed in runs['ablation'].items():
+                self.ablation[name].setdefault(label, {}).update(by_seed)
+        self.log(f'earlier runs from {path}: ' + (', '.join(
+            f'{label} seeds {sorted(by_seed)}' for part in earlier[next(iter(earlier))].values()
+            for label, by_seed in part.items()) or 'none of this study\'s runs'))
+
+    def _record(self, name: str, runs: Runs, base_ratio: Optional[float]) -> None:
+        """Stores main runs of one evaluation; GraSS's are also the ablation's row of the config's ratio."""
+        for method, by_seed in runs.items():
+            self.main[name].setdefault(method, {}).update(by_seed)
+            if method == 'grass' and self.ratios:
+                self.ablation[name].setdefault(f'r={base_ratio:g}', {}).update(by_seed)
 
     def _pipelines(self, work_dir: Path, methods: Sequence[str], seed: int, extra: dict) -> Dict[str, dict]:
         """Runs (or resumes) one StudyPipeline per evaluation in ``work_dir``; evaluation -> method -> metrics.
@@ -149,6 +169,22 @@ class SeededStudy:
             for evaluation, metrics in results.items()))
         return results
 
+    def settings(self, base_ratio: Optional[float]) -> dict:
+        """The study's settings, as ``results.json`` records them.
+
+        Args:
+            base_ratio (float, optional): The config's threshold ratio (None without ablation).
+
+        Returns:
+            dict: Data, seeds, pairs, evaluations, ablation and pipeline settings, earlier results files.
+        """
+        return dict(data=str(self.data), seeds=self.seeds, pairs=[list(p) for p in self.pairs],
+                    evaluations={name: dict(config=str(spec.config), iters=spec.iters, options=repr(spec.options))
+                                 for name, spec in self.evaluations.items()},
+                    base_threshold_ratio=base_ratio, ablation_ratios=self.ratios,
+                    **{k: (v if isinstance(v, (int, float, str)) else repr(v)) for k, v in self.kwargs.items()},
+                    earlier_results=self.earlier)
+
     def write_report(self, base_ratio: Optional[float]) -> dict:
         """Writes ``results.md``, ``results.json`` and ``results.png`` from the runs finished so far.
 
@@ -158,45 +194,8 @@ class SeededStudy:
         Returns:
             dict: The content of ``results.json``.
         """
-        settings = dict(data=str(self.data), seeds=self.seeds, pairs=[list(p) for p in self.pairs],
-                        evaluations={name: dict(config=str(spec.config), iters=spec.iters, options=repr(spec.options))
-                                     for name, spec in self.evaluations.items()},
-                        base_threshold_ratio=base_ratio, ablation_ratios=self.ratios,
-                        **{k: (v if isinstance(v, (int, float, str)) else repr(v)) for k, v in self.kwargs.items()})
-        lines = ['# GraSS study: mean ± std and 95 % t-intervals over seeds, on the validation split', '',
-                 *(f'- {key}: {value}' for key, value in settings.items()), '',
-                 'IoU, aAcc and mIoU in percent; mean ± sample std over the listed seeds (n/a: no value); '
-                 '95 % CI: Student-t interval of the mean; paired differences use the seeds both methods have.']
-        evaluations, panels = {}, []
-        for name in self.evaluations:
-            evaluations[name] = self._evaluation_report(name, base_ratio)
-            lines += self._evaluation_lines(name, evaluations[name])
-            panels += [(f'{name}: methods (mean ± std over seeds)', evaluations[name]['summary']['main']),
-                       (f'{name}: GraSS threshold ratio r', evaluations[name]['summary']['ablation'])]
-        report = dict(settings=settings, classes=self.classes, evaluations=evaluations)
-        write_text_atomically(self.work_dir / 'results.json', json.dumps(report, indent=1))
-        write_text_atomically(self.work_dir / 'results.md', '\n'.join(lines) + '\n')
-        plot_study(panels, self.classes, self.work_dir / 'results.png')
-        return report
-
-    def _evaluation_report(self, name: str, base_ratio: Optional[float]) -> dict:
-        """Runs, summaries, intervals and paired differences of one evaluation, and its ablation."""
-        by_ratio = dict(sorted(self.ablation[name].items(), key=lambda item: float(item[0][2:])))  # 'r=<ratio>'
-        report = comparison_section(self.main[name], self.classes, self.pairs)
-        report['runs'] = dict(main=report['runs'], ablation=by_ratio)
-        report['summary'] = dict(main=report['summary'], ablation=summarize(by_ratio, self.classes))
-        report['ablation_paired_differences'] = paired_differences(
-            by_ratio, [(f'r={r:g}', f'r={base_ratio:g}') for r in self.ratios if r != base_ratio])
-        return report
-
-    def _evaluation_lines(self, name: str, report: dict) -> List[str]:
-        """The markdown section of one evaluation."""
-        spec = self.evaluations[name]
-        section = dict(report, summary=report['summary']['main'])
-        lines = ['', f'## Evaluation `{name}`: {Path(spec.config).name}, {spec.iters} iterations', '',
-                 *comparison_lines(section, self.classes)]
-        if report['summary']['ablation']:
-            lines += ['', '### Ablation: GraSS threshold ratio r', '',
-                      summary_table(report['summary']['ablation'], self.classes, 'r'), '',
-                      differences_table(report['ablation_paired_differences'])]
-        return lines
+        sections = {name: SeededSection(f'{Path(spec.config).name}, {spec.iters} iterations', self.main[name],
+                                        self.ablation[name]) for name, spec in self.evaluations.items()}
+        ratio_pairs = [(f'r={r:g}', f'r={base_ratio:g}') for r in self.ratios if r != base_ratio]
+        return write_seeded_report(self.work_dir, self.settings(base_ratio), self.classes, sections, self.pairs,
+                                   ratio_pairs)
