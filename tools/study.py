@@ -8,17 +8,17 @@ Every seed runs tools/pipeline.py's stages (pretraining on the train split's ima
 fine-tuning on the train split, evaluation on the val split) for every method that has this seed, and
 scores each pretrained backbone with every evaluation (``--evaluations``: the frozen-backbone DeepLabV3+,
 full fine-tuning, the linear probe trained by SGD or solved by L-BFGS). ``--methods`` run with ``--seeds``,
-``--extra-methods`` with ``--extra-seeds``. Paired differences: every method against random init, GraSS
-against SimCLR and every ``grass-<base>`` against its base. Writes results.md / results.json / results.png
-(mean ± std and 95 % t-intervals over seeds, per-seed values, per-class IoU, paired differences with paired
-t-tests) after every run; a re-run skips every finished stage. ``--earlier-results`` continues a study on a new
-machine: the (method, seed) runs recorded in a committed results.json of the same protocol are reported from it
-and not run again. Protocol and measured results: docs/study.md.
+``--extra-methods`` with ``--extra-seeds``, a method named in ``--method-seeds`` with its own seeds. Paired
+differences: every method against random init, GraSS against SimCLR and every ``grass-<base>`` against its base.
+Writes results.md / results.json / results.png (mean ± std and 95 % t-intervals over seeds, per-seed values,
+per-class IoU, paired differences with paired t-tests) after every run; a re-run skips every finished stage.
+``--earlier-results`` continues a study on a new machine: the (method, seed) runs recorded in a committed
+results.json of the same protocol are reported from it and not run again. Protocol and measured results: docs/study.md.
 """
 import argparse
 import sys
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 from tools.harness.methods import METHODS, default_pairs, pretrain_configs
 from tools.harness.probe_fit import FITTED_PROBES
@@ -43,6 +43,8 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     parser.add_argument('--extra-methods', nargs='*', default=[], choices=list(METHODS), metavar='METHOD',
                         help='more methods (same names as --methods), run with --extra-seeds')
     parser.add_argument('--extra-seeds', nargs='+', type=int, default=[0, 1, 2], help='seeds of the --extra-methods')
+    parser.add_argument('--method-seeds', nargs='*', default=[], metavar='METHOD=SEED[,SEED...]',
+                        help='seeds of one method, instead of its --seeds / --extra-seeds (e.g. byol=0,1)')
     parser.add_argument('--evaluations', nargs='+', choices=sorted(FINETUNE_CONFIGS), default=None,
                         help='how every backbone is scored (default: the --finetune one)')
     parser.add_argument('--probe-iters', type=int, default=300, help='iterations of the linear probe evaluation')
@@ -64,6 +66,32 @@ def parse_args(argv: List[str] = None) -> argparse.Namespace:
     parser.add_argument('--finetune-batch', type=int, default=None,
                         help='fine-tuning batch size (default: each evaluation config\'s own)')
     return parser.parse_args(argv)
+
+
+def method_seeds(args: argparse.Namespace) -> Dict[str, List[int]]:
+    """The seeds of every method: ``--seeds``, ``--extra-seeds``, then ``--method-seeds`` entries.
+
+    Args:
+        args (argparse.Namespace): The options.
+
+    Returns:
+        dict: Method -> seeds, in the order the methods were named.
+
+    Raises:
+        ValueError: An entry of ``--method-seeds`` is not ``METHOD=SEED[,SEED...]`` of a method of the study.
+    """
+    seeds = {method: list(args.seeds) for method in args.methods}
+    seeds.update({method: list(args.extra_seeds) for method in args.extra_methods if method not in seeds})
+    for entry in args.method_seeds:
+        method, _, values = entry.partition('=')
+        if method not in seeds:
+            raise ValueError(f'--method-seeds {entry}: {method!r} is not one of the --methods / --extra-methods '
+                             f'{list(seeds)}')
+        try:
+            seeds[method] = [int(value) for value in values.split(',')]
+        except ValueError:
+            raise ValueError(f'--method-seeds {entry}: expected METHOD=SEED[,SEED...] with integer seeds') from None
+    return seeds
 
 
 def finetune_options(args: argparse.Namespace) -> dict:
@@ -95,12 +123,11 @@ def main(argv: List[str] = None) -> int:
         int: The exit status (0 on success, 1 on bad input).
     """
     args = parse_args(argv)
-    seeds = {method: args.seeds for method in args.methods}
-    seeds.update({method: args.extra_seeds for method in args.extra_methods if method not in seeds})
     options = finetune_options(args)
     evaluations = {name: Evaluation(FINETUNE_CONFIGS[name], getattr(args, ITERS_OPTION.get(name, 'finetune_iters')),
                                     options) for name in args.evaluations or [args.finetune]}
     try:
+        seeds = method_seeds(args)
         study = SeededStudy(
             args.work_dir, pretrain_configs(), evaluations, seeds, args.data, pairs=default_pairs(list(seeds)),
             ablation_ratios=args.ablation_ratios, earlier_results=args.earlier_results,

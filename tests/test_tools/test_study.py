@@ -163,6 +163,17 @@ def test_study_rejects_bad_options(tmp_path, capsys):
     assert 'seeds must be distinct' in capsys.readouterr().err
     assert run_study(data, tmp_path / 'b', '--ablation-ratios', '1.5') == 1
     assert 'threshold ratios must be in [0, 1)' in capsys.readouterr().err
+    assert run_study(data, tmp_path / 'c', '--method-seeds', 'byol=0') == 1
+    assert "'byol' is not one of the --methods / --extra-methods ['grass']" in capsys.readouterr().err
+    assert run_study(data, tmp_path / 'd', '--method-seeds', 'grass=0,x') == 1
+    assert 'expected METHOD=SEED[,SEED...] with integer seeds' in capsys.readouterr().err
+
+
+def test_method_seeds_give_one_method_its_own_seeds():
+    args = study.parse_args(['--work-dir', 'w', '--methods', 'random', 'mocov2', '--seeds', '0', '1', '2',
+                             '--extra-methods', 'byol', 'swav', '--extra-seeds', '0', '1',
+                             '--method-seeds', 'swav=0', 'mocov2=3,1'])
+    assert study.method_seeds(args) == {'random': [0, 1, 2], 'mocov2': [3, 1], 'byol': [0, 1], 'swav': [0]}
 
 
 def test_earlier_results_take_the_asked_methods_and_seeds_only(tmp_path):
