@@ -20,9 +20,10 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
+from tools.harness.evaluation import Evaluation
 from tools.harness.methods import METHODS, default_pairs, pretrain_configs
 from tools.harness.probe_fit import FITTED_PROBES
-from tools.harness.seeded_study import Evaluation, SeededStudy
+from tools.harness.seeded_study import SeededStudy
 from tools.pipeline import FINETUNE_CONFIGS, shared_parser
 
 # the option that sets an evaluation's iterations (the others: --finetune-iters)

@@ -18,6 +18,7 @@ from tools.harness.aggregate import (
 )
 from tools.harness.demo_data import render_demo_dataset
 from tools.harness.earlier_results import load_earlier_runs
+from tools.harness.machine import UNRECORDED, machine_description, machines_lines, taken_machines
 from tools.harness.plot import bar_colors, plot_study
 
 REPO = Path(__file__).resolve().parents[2]
@@ -131,6 +132,11 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     assert '### Ablation: GraSS threshold ratio r' in table and '\n| r=0.3 | 0 1 | ' in table
     assert '## Evaluation `probe`' in table and '| method | n | mIoU mean ± std | 95 % CI |' in table
     assert (work / 'results.png').read_bytes()[:8] == PNG
+    # every run names its machine; the ablation's r=0.5 row is GraSS's main runs, recorded under 'grass'
+    here = machine_description()
+    assert 'CPUs, torch ' in here and 'CPU kernels ' in here
+    assert report['machines'] == {'grass': {'0': here, '1': here}, 'r=0.3': {'0': here, '1': here}}
+    assert '## Machines\n\nThe machine of each run' in table and f'- {here}: grass seeds 0 1; r=0.3 seeds 0 1' in table
     # No validation inside the fine-tuning stage: only the evaluation stage measured the val split.
     finetune_dir = work / 'main' / 'seed0' / 'grass' / 'pretrain_1it_seed0' / 'finetune_frozen_1it'
     train_logs, eval_logs = list(finetune_dir.glob('2*/2*.log')), list(finetune_dir.glob('eval/2*/2*.log'))
@@ -151,6 +157,7 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     assert 'earlier runs from' in out and 'grass seeds [0, 1]' in out and 'r=0.3 seeds [0, 1]' in out
     assert 'done in' not in out and 'done before' not in out and not (again / 'main').exists()
     assert json.loads((again / 'results.json').read_text())['evaluations'] == report['evaluations']
+    assert json.loads((again / 'results.json').read_text())['machines'] == report['machines']
     # Runs of another protocol are refused, naming the setting.
     assert run_study(data, tmp_path / 'other', '--earlier-results', str(work / 'results.json'),
                      '--pretrain-iters', '2') == 1
@@ -192,6 +199,12 @@ def test_earlier_results_take_the_asked_methods_and_seeds_only(tmp_path):
     runs = load_earlier_runs(path, settings, CLASSES)
     # the data folder is compared by name; seed 3 and simclr are not asked for; the probe is not evaluated here
     assert runs == {'frozen': dict(main={'grass': {0: metrics(40.0, 60.0)}}, ablation={})}
+    # a file from before machines were recorded: its runs' machine is unrecorded; a recorded one is carried
+    assert taken_machines(path, runs) == {'grass': {0: UNRECORDED}}
+    path.write_text(json.dumps(dict(earlier, machines={'grass': {'0': 'cpu A', '3': 'cpu B'}, 'r=0.5': {'0': 'x'}})))
+    assert taken_machines(path, runs) == {'grass': {0: 'cpu A'}}
+    ablation = {'frozen': dict(main={'grass': {0: {}}}, ablation={'r=0.5': {0: {}}, 'r=0.3': {1: {}}})}
+    assert taken_machines(path, ablation, exclude='r=0.5') == {'grass': {0: 'cpu A'}, 'r=0.3': {1: UNRECORDED}}
     with pytest.raises(ValueError, match=r'setting evaluations.frozen.iters is 300 there, 200 here'):
         load_earlier_runs(path, dict(settings, evaluations={'frozen': dict(config='/a/frozen.py', iters=200,
                                                                              options='{}')}), CLASSES)
@@ -202,3 +215,9 @@ def test_earlier_results_take_the_asked_methods_and_seeds_only(tmp_path):
         load_earlier_runs(path, settings, CLASSES)
     with pytest.raises(FileNotFoundError, match='nowhere.json not found'):
         load_earlier_runs(tmp_path / 'nowhere.json', settings, CLASSES)
+
+
+def test_machines_lines_group_runs_by_machine_unrecorded_last():
+    machines = {'simclr': {1: 'cpu B', 0: UNRECORDED}, 'grass': {0: UNRECORDED, 2: 'cpu A', 1: 'cpu B'}}
+    assert machines_lines(machines) == ['- cpu B: simclr seeds 1; grass seeds 1', '- cpu A: grass seeds 2',
+                                        '- unrecorded: simclr seeds 0; grass seeds 0']

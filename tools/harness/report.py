@@ -16,6 +16,7 @@ from .aggregate import (
     summarize,
     summary_table,
 )
+from .machine import Machines, machines_lines
 from .plot import bar_chart, plot_study
 
 
@@ -99,7 +100,8 @@ def _seeded_lines(name: str, title: str, report: dict, classes: Sequence[str]) -
 
 
 def write_seeded_report(work_dir: Path, settings: dict, classes: Sequence[str], sections: Dict[str, SeededSection],
-                        pairs: Sequence[Tuple[str, str]], ratio_pairs: Sequence[Tuple[str, str]]) -> dict:
+                        pairs: Sequence[Tuple[str, str]], ratio_pairs: Sequence[Tuple[str, str]],
+                        machines: Optional[Machines] = None) -> dict:
     """Writes a multi-seed study's ``results.md``, ``results.json`` and ``results.png`` into ``work_dir``.
 
     Args:
@@ -109,6 +111,7 @@ def write_seeded_report(work_dir: Path, settings: dict, classes: Sequence[str], 
         sections (dict): Evaluation name -> its runs.
         pairs (Sequence[tuple[str, str]]): Methods ``(a, b)`` whose paired differences ``a - b`` are reported.
         ratio_pairs (Sequence[tuple[str, str]]): The same for the ablation's ``'r=<ratio>'`` rows.
+        machines (dict, optional): Label -> seed -> the machine that ran it. Defaults to None (not recorded).
 
     Returns:
         dict: The content of ``results.json``.
@@ -124,6 +127,10 @@ def write_seeded_report(work_dir: Path, settings: dict, classes: Sequence[str], 
         panels += [(f'{name}: methods (mean ± std over seeds)', evaluations[name]['summary']['main']),
                    (f'{name}: GraSS threshold ratio r', evaluations[name]['summary']['ablation'])]
     report = dict(settings=settings, classes=list(classes), evaluations=evaluations)
+    if machines:
+        report['machines'] = {label: dict(sorted(by_seed.items())) for label, by_seed in machines.items()}
+        lines += ['', '## Machines', '', 'The machine of each run (on CPUs a seed reproduces a run only on the '
+                  'same processor type):', '', *machines_lines(machines)]
     write_text_atomically(work_dir / 'results.json', json.dumps(report, indent=1))
     write_text_atomically(work_dir / 'results.md', '\n'.join(lines) + '\n')
     plot_study(panels, classes, work_dir / 'results.png')

@@ -10,24 +10,13 @@ from grass_mm.utils.atomic_write import PathLike
 
 from .aggregate import Runs
 from .earlier_results import load_earlier_runs
+from .evaluation import Evaluation
+from .machine import Machines, machine_description, taken_machines
 from .pipeline import StudyPipeline
 from .report import SeededSection, write_seeded_report
 from .study_data import prepare_study_data
 
 RATIO_KEY = 'model.sampler.threshold_ratio'
-
-
-class Evaluation:
-    """One way of scoring a pretrained backbone: a fine-tuning config, its length and its overrides.
-
-    Args:
-        config (str | PathLike): An ``RSISegDataset`` fine-tuning config (DeepLabV3+, linear probe, ...).
-        iters (int): Fine-tuning iterations.
-        options (dict, optional): Config overrides of its fine-tuning and evaluation stages. Defaults to None.
-    """
-
-    def __init__(self, config: PathLike, iters: int, options: Optional[dict] = None) -> None:
-        self.config, self.iters, self.options = config, iters, dict(options or {})
 
 
 class SeededStudy:
@@ -44,7 +33,8 @@ class SeededStudy:
     whose paired difference is the question and three for the others; runs go seed by seed, so that an
     interrupted study has every method of the first seeds. Every finished stage is skipped on a re-run, and
     every run recorded in an earlier ``results.json`` of the same protocol (``earlier_results``, e.g. committed
-    from another machine) is reported from there and not run again.
+    from another machine) is reported from there and not run again. ``results.json`` records the machine of
+    every run (``machines``): on CPUs a seed reproduces a run only on the same processor type.
 
     Args:
         work_dir (str | PathLike): Output folder (created).
@@ -88,6 +78,7 @@ class SeededStudy:
         self.earlier = [str(path) for path in earlier_results]
         self.main: Dict[str, Runs] = {name: {} for name in self.evaluations}
         self.ablation: Dict[str, Runs] = {name: {} for name in self.evaluations}
+        self.machines: Machines = {}  # label -> seed -> the machine that ran it (results.json records it)
 
     def base_ratio(self) -> float:
         """The threshold ratio of the GraSS pretraining config after the pretraining overrides.
@@ -111,6 +102,7 @@ class SeededStudy:
         for path in self.earlier:
             self._take_earlier(path, base)
         report = self.write_report(base) if any(self.main.values()) else {}
+        machine = machine_description()
         for seed in sorted({s for method_seeds in self.seeds.values() for s in method_seeds}):
             methods = [m for m, method_seeds in self.seeds.items() if seed in method_seeds and not all(
                 seed in self.main[name].get(m, {}) for name in self.evaluations)]
@@ -118,6 +110,8 @@ class SeededStudy:
                 for name, metrics in self._pipelines(self.work_dir / 'main' / f'seed{seed}', methods, seed,
                                                      {}).items():
                     self._record(name, {method: {seed: values} for method, values in metrics.items()}, base)
+                for method in methods:
+                    self.machines.setdefault(method, {})[seed] = machine
                 report = self.write_report(base)
         for ratio in (r for r in self.ratios if r != base):
             for seed in self.seeds['grass']:
@@ -127,6 +121,7 @@ class SeededStudy:
                                        {RATIO_KEY: ratio})
                 for name, metrics in runs.items():
                     self.ablation[name].setdefault(f'r={ratio:g}', {})[seed] = metrics['grass']
+                self.machines.setdefault(f'r={ratio:g}', {})[seed] = machine
                 report = self.write_report(base)
         return report
 
@@ -137,6 +132,9 @@ class SeededStudy:
             self._record(name, runs['main'], base_ratio)
             for label, by_seed in runs['ablation'].items():
                 self.ablation[name].setdefault(label, {}).update(by_seed)
+        base_label = f'r={base_ratio:g}' if self.ratios else None
+        for label, by_seed in taken_machines(path, earlier, base_label).items():
+            self.machines.setdefault(label, {}).update(by_seed)
         self.log(f'earlier runs from {path}: ' + (', '.join(
             f'{label} seeds {sorted(by_seed)}' for part in earlier[next(iter(earlier))].values()
             for label, by_seed in part.items()) or 'none of this study\'s runs'))
@@ -198,4 +196,4 @@ class SeededStudy:
                                         self.ablation[name]) for name, spec in self.evaluations.items()}
         ratio_pairs = [(f'r={r:g}', f'r={base_ratio:g}') for r in self.ratios if r != base_ratio]
         return write_seeded_report(self.work_dir, self.settings(base_ratio), self.classes, sections, self.pairs,
-                                   ratio_pairs)
+                                   ratio_pairs, self.machines)
