@@ -20,6 +20,7 @@ from tools.harness.demo_data import render_demo_dataset
 from tools.harness.earlier_results import load_earlier_runs
 from tools.harness.machine import UNRECORDED, machine_description, machines_lines, taken_machines
 from tools.harness.plot import bar_colors, plot_study
+from tools.harness.seeded_study import SeededStudy
 
 REPO = Path(__file__).resolve().parents[2]
 CLASSES = ['land', 'water']
@@ -103,7 +104,7 @@ def run_study(data, work_dir, *extra):
     ])
 
 
-def test_study_end_to_end_and_resume(tmp_path, capsys):
+def test_study_end_to_end_and_resume(tmp_path, capsys, monkeypatch):
     data = render_demo_dataset(tmp_path / 'data', num_train=2, num_val=1, size=64)
     work = tmp_path / 'study'
     assert run_study(data, work) == 0
@@ -144,7 +145,13 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     assert 'Iter(val)' not in train_logs[0].read_text() and 'Iter(val)' in eval_logs[0].read_text()
 
     capsys.readouterr()
-    assert run_study(data, work) == 0  # every stage is found and skipped
+    assert run_study(data, work) == 0  # every run is in the work dir's own results.json: nothing runs
+    out = capsys.readouterr().out
+    assert f'earlier runs from {work / "results.json"}: grass seeds [0, 1]' in out
+    assert 'done in' not in out and 'done before' not in out
+    assert json.loads((work / 'results.json').read_text())['evaluations'] == report['evaluations']
+    (work / 'results.json').unlink()
+    assert run_study(data, work) == 0  # without it, every stage is found and skipped
     out = capsys.readouterr().out
     # 2 seeds x (main, ablation) x 2 evaluations x 4 stages (pretrain, extract, fine-tune, evaluate)
     assert 'done in' not in out and out.count('done before, skipped') == 2 * 2 * 2 * 4
@@ -158,6 +165,31 @@ def test_study_end_to_end_and_resume(tmp_path, capsys):
     assert 'done in' not in out and 'done before' not in out and not (again / 'main').exists()
     assert json.loads((again / 'results.json').read_text())['evaluations'] == report['evaluations']
     assert json.loads((again / 'results.json').read_text())['machines'] == report['machines']
+    # Continuing the work dir from a file with fewer runs: seed 1 is in the work dir's results.json, not in the
+    # file, so only seed 2 runs, and stopping before it finishes leaves the work dir's report as it was.
+    partial = json.loads((work / 'results.json').read_text())
+    for evaluation in partial['evaluations'].values():
+        for by_label in evaluation['runs'].values():
+            for by_seed in by_label.values():
+                del by_seed['1']
+    (tmp_path / 'partial.json').write_text(json.dumps(partial))
+    before = (work / 'results.json').read_text()
+
+    started = []
+
+    def interrupted(self, work_dir, methods, seed, extra):
+        started.append(seed)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SeededStudy, '_pipelines', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_study(data, work, '--seeds', '0', '1', '2', '--earlier-results', str(tmp_path / 'partial.json'))
+    assert started == [2] and (work / 'results.json').read_text() == before
+    # another protocol in the same work dir does not take its runs: seed 0 runs again
+    with pytest.raises(KeyboardInterrupt):
+        run_study(data, work, '--pretrain-iters', '2')
+    assert started == [2, 0] and 'not taking the runs of' in capsys.readouterr().out
+    monkeypatch.undo()
     # Runs of another protocol are refused, naming the setting.
     assert run_study(data, tmp_path / 'other', '--earlier-results', str(work / 'results.json'),
                      '--pretrain-iters', '2') == 1

@@ -31,7 +31,8 @@ class SeededStudy:
 
     Methods can run with different seed lists (``seeds``: method -> seeds), e.g. many seeds for the methods
     whose paired difference is the question and three for the others; runs go seed by seed, so that an
-    interrupted study has every method of the first seeds. Every finished stage is skipped on a re-run, and
+    interrupted study has every method of the first seeds. Every finished stage is skipped on a re-run, the
+    runs in the work dir's own ``results.json`` (same protocol) are reported from it and not run again, and
     every run recorded in an earlier ``results.json`` of the same protocol (``earlier_results``, e.g. committed
     from another machine) is reported from there and not run again. ``results.json`` records the machine of
     every run (``machines``): on CPUs a seed reproduces a run only on the same processor type.
@@ -101,7 +102,13 @@ class SeededStudy:
         base = self.base_ratio() if self.ratios else None
         for path in self.earlier:
             self._take_earlier(path, base)
-        report = self.write_report(base) if any(self.main.values()) else {}
+        own = self.work_dir / 'results.json'
+        if own.is_file():  # taken last: the runs of this work dir win, also those of seeds not reached yet
+            try:
+                self._take_earlier(own, base)
+            except ValueError as error:  # another protocol in the same work dir: its report is replaced
+                self.log(f'not taking the runs of {own}: {error}')
+        report = {}
         machine = machine_description()
         for seed in sorted({s for method_seeds in self.seeds.values() for s in method_seeds}):
             methods = [m for m, method_seeds in self.seeds.items() if seed in method_seeds and not all(
@@ -123,7 +130,7 @@ class SeededStudy:
                     self.ablation[name].setdefault(f'r={ratio:g}', {})[seed] = metrics['grass']
                 self.machines.setdefault(f'r={ratio:g}', {})[seed] = machine
                 report = self.write_report(base)
-        return report
+        return report or self.write_report(base)  # every run was recorded in the earlier files
 
     def _take_earlier(self, path: str, base_ratio: Optional[float]) -> None:
         """Stores the runs of an earlier ``results.json`` that this study asks for."""
