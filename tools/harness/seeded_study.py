@@ -130,7 +130,7 @@ class SeededStudy:
                     self.ablation[name].setdefault(f'r={ratio:g}', {})[seed] = metrics['grass']
                 self.machines.setdefault(f'r={ratio:g}', {})[seed] = machine
                 report = self.write_report(base)
-        return report or self.write_report(base)  # every run was recorded in the earlier files
+        return report or self.write_report(base)  # nothing ran: every run was in a results.json read above
 
     def _take_earlier(self, path: str, base_ratio: Optional[float]) -> None:
         """Stores the runs of an earlier ``results.json`` that this study asks for."""
